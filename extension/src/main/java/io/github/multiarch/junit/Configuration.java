@@ -1,0 +1,102 @@
+package io.github.multiarch.junit;
+
+import io.github.multiarch.junit.binfmt.Emulators;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The extension's configuration parameters, read once per test run and cached in the root
+ * {@link ExtensionContext.Store}.
+ *
+ * <ul>
+ *   <li>{@code multiarch.image.<arch>}: the JVM image for an architecture, keyed by Docker's name
+ *       or any alias ({@code multiarch.image.s390x}, {@code multiarch.image.aarch64});</li>
+ *   <li>{@code multiarch.image}: the JVM image for every other architecture; without either,
+ *       {@code eclipse-temurin:<host feature version>-jre};</li>
+ *   <li>{@code multiarch.bundle.image}: the QEMU helper image, default
+ *       {@code multiarch-qemu-bundle:<version>};</li>
+ *   <li>{@code multiarch.binfmt.install}: {@code auto} (default) or {@code never}.</li>
+ * </ul>
+ *
+ * @since 0.1.0
+ */
+final class Configuration {
+
+    static final String IMAGE = "multiarch.image";
+    static final String BUNDLE_IMAGE = "multiarch.bundle.image";
+    static final String BINFMT_INSTALL = "multiarch.binfmt.install";
+
+    /** This library's version, which tags the default bundle image. */
+    static final String VERSION = readVersion();
+
+    private final ExtensionContext root;
+    private final String bundleImage;
+    private final Emulators.Install install;
+
+    private Configuration(ExtensionContext root) {
+        this.root = root;
+        this.bundleImage = root.getConfigurationParameter(BUNDLE_IMAGE).map(String::trim).filter(s -> !s.isEmpty())
+                .orElse("multiarch-qemu-bundle:" + VERSION);
+        String installValue = root.getConfigurationParameter(BINFMT_INSTALL).orElse("auto").trim();
+        try {
+            this.install = Emulators.Install.valueOf(installValue.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("Configuration parameter " + BINFMT_INSTALL + "=" + installValue
+                    + " is not valid: use auto (register missing emulators) or never (only check).");
+        }
+    }
+
+    static Configuration get(ExtensionContext context) {
+        return context.getRoot().getStore(RunsOnExtension.NAMESPACE)
+                .computeIfAbsent(Configuration.class, k -> new Configuration(context.getRoot()), Configuration.class);
+    }
+
+    /** The JVM image for {@code arch}. */
+    String imageFor(Architecture arch) {
+        String found = null;
+        String foundKey = null;
+        for (String name : arch.names()) {
+            String key = IMAGE + "." + name;
+            Optional<String> value = root.getConfigurationParameter(key).map(String::trim).filter(s -> !s.isEmpty());
+            if (value.isPresent()) {
+                if (found != null && !found.equals(value.get())) {
+                    throw new ExtensionConfigurationException("Configuration parameters " + foundKey + "=" + found
+                            + " and " + key + "=" + value.get() + " name two images for " + arch + ": keep one.");
+                }
+                found = value.get();
+                foundKey = key;
+            }
+        }
+        if (found != null) {
+            return found;
+        }
+        return root.getConfigurationParameter(IMAGE).map(String::trim).filter(s -> !s.isEmpty())
+                .orElse("eclipse-temurin:" + Runtime.version().feature() + "-jre");
+    }
+
+    String bundleImage() {
+        return bundleImage;
+    }
+
+    Emulators.Install install() {
+        return install;
+    }
+
+    private static String readVersion() {
+        Properties p = new Properties();
+        try (InputStream in = Configuration.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // fall through to the default
+        }
+        String v = p.getProperty("version", "");
+        return v.isEmpty() || v.startsWith("${") ? "latest" : v;
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.multiarch.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs the annotated test class or test method in a JVM of another CPU architecture: inside a
+ * Docker container of that platform, emulated by QEMU when the engine's CPU is a different one.
+ *
+ * <pre>{@code
+ * @RunsOn("s390x")
+ * class ByteOrderTest {
+ *     @Test void nativeOrderIsBigEndian() {
+ *         assertEquals(ByteOrder.BIG_ENDIAN, ByteOrder.nativeOrder());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>On a class, every test of the class (and of its {@code @Nested} classes) runs remotely,
+ * together with {@code @BeforeAll}, {@code @BeforeEach}, {@code @AfterEach} and {@code @AfterAll}.
+ * On a method, only that method (with its class's lifecycle methods) runs remotely; a method's
+ * annotation wins over its class's. The annotation also works as a meta-annotation.
+ *
+ * <p>Accepted names: Docker's platform names ({@code amd64}, {@code arm64}, {@code arm} /
+ * {@code arm/v7}, {@code ppc64le}, {@code s390x}, {@code riscv64}, {@code 386}) and the
+ * {@code uname -m} aliases ({@code x86_64}, {@code aarch64}, {@code armv7l}, {@code i686}, ...).
+ *
+ * <p>Configuration parameters: {@code multiarch.image.<arch>} / {@code multiarch.image} (the JVM
+ * image), {@code multiarch.bundle.image} (the QEMU helper image) and
+ * {@code multiarch.binfmt.install} ({@code auto} or {@code never}).
+ *
+ * @since 0.1.0
+ */
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(RunsOnExtension.class)
+public @interface RunsOn {
+
+    /** The architecture to run on; exactly one for now. */
+    String[] value();
+}

@@ -1,0 +1,208 @@
+package io.github.multiarch.junit;
+
+import io.github.multiarch.junit.binfmt.Emulators;
+import io.github.multiarch.junit.remote.Agent;
+import io.github.multiarch.junit.remote.AgentSessionHandle;
+import io.github.multiarch.junit.remote.MethodKey;
+import io.github.multiarch.junit.runtime.Classpath;
+import io.github.multiarch.junit.runtime.Docker;
+import io.github.multiarch.junit.runtime.RemoteRuntime;
+import io.github.multiarch.junit.runtime.RuntimePool;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The extension behind {@link RunsOn}. It has two faces:
+ *
+ * <ul>
+ *   <li>On the host, it skips the local invocation of lifecycle and test methods and runs them
+ *       in the warm runtime of the target architecture instead, reporting the remote outcome as
+ *       the test's own (see {@link RemoteSession}).</li>
+ *   <li>Inside the runtime (the agent's JVM), where the same annotation brings it along, it is
+ *       the gate that lets each test run only when the host asks for it.</li>
+ * </ul>
+ *
+ * @since 0.1.0
+ */
+class RunsOnExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, InvocationInterceptor {
+
+    static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RunsOnExtension.class);
+
+    // ---- the remote face ----------------------------------------------------------------
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        Optional<AgentSessionHandle> agent = Agent.session(context);
+        if (agent.isPresent() && context.getTestMethod().isPresent()) {
+            return agent.get().gate(context);
+        }
+        return ConditionEvaluationResult.enabled("@RunsOn");
+    }
+
+    private static boolean inAgent(ExtensionContext context) {
+        return Agent.session(context).isPresent() || Boolean.getBoolean("multiarch.agent");
+    }
+
+    // ---- the host face -----------------------------------------------------------------
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (inAgent(context)) {
+            return;
+        }
+        Optional<Target> target = Target.of(context);
+        if (target.isPresent() && target.get().isScope(context)) {
+            try {
+                session(context, target.get()).open();
+            } catch (Exception | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (inAgent(context)) {
+            return;
+        }
+        Optional<Target> target = Target.of(context);
+        if (target.isPresent() && target.get().isScope(context)) {
+            RemoteSession session = context.getStore(NAMESPACE).get(target.get().key(), RemoteSession.class);
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                    ExtensionContext context) throws Throwable {
+        if (inAgent(context)) {
+            invocation.proceed();
+            return;
+        }
+        invocation.skip();
+        Target target = Target.of(context).orElseThrow();
+        RemoteSession session = session(context, target);
+        RemoteSession.Result result = session.run(MethodKey.of(context.getRequiredTestClass(), context.getRequiredTestMethod()));
+        RemoteSession.replay(result.out(), result.err());
+        switch (result.outcome()) {
+            case SUCCESSFUL:
+                return;
+            case ABORTED:
+                throw result.failure() != null ? result.failure() : new TestAbortedException("aborted on " + target.architecture);
+            case FAILED:
+                throw result.failure() != null ? result.failure()
+                        : new AssertionError("failed on " + target.architecture + " without an exception");
+            default:
+                throw new MultiarchException(context.getDisplayName() + " was not run by the remote JUnit run on "
+                        + target.architecture + ": JUnit there disabled or filtered it (a condition evaluated"
+                        + " differently, or a different test order). Nothing ran, so it is not reported as passed.");
+        }
+    }
+
+    @Override
+    public void interceptBeforeAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                         ExtensionContext context) throws Throwable {
+        remoteOnly(invocation, context);
+    }
+
+    @Override
+    public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                          ExtensionContext context) throws Throwable {
+        remoteOnly(invocation, context);
+    }
+
+    @Override
+    public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                         ExtensionContext context) throws Throwable {
+        remoteOnly(invocation, context);
+    }
+
+    @Override
+    public void interceptAfterAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                        ExtensionContext context) throws Throwable {
+        remoteOnly(invocation, context);
+    }
+
+    @Override
+    public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                            ExtensionContext context) throws Throwable {
+        unsupported(invocation, context, "@ParameterizedTest, @RepeatedTest and other test templates");
+    }
+
+    @Override
+    public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> invocationContext,
+                                            ExtensionContext context) throws Throwable {
+        unsupported(invocation, context, "@TestFactory (dynamic tests)");
+        return invocation.proceed();
+    }
+
+    @Override
+    public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext invocationContext,
+                                     ExtensionContext context) throws Throwable {
+        unsupported(invocation, context, "dynamic tests");
+    }
+
+    @Override
+    public <T> T interceptTestClassConstructor(Invocation<T> invocation, ReflectiveInvocationContext<Constructor<T>> invocationContext,
+                                               ExtensionContext context) throws Throwable {
+        return invocation.proceed();
+    }
+
+    private static void remoteOnly(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        if (inAgent(context)) {
+            invocation.proceed();
+        } else {
+            invocation.skip(); // it runs in the remote JVM, as part of the remote class
+        }
+    }
+
+    private static void unsupported(Invocation<?> invocation, ExtensionContext context, String what) throws Throwable {
+        if (inAgent(context)) {
+            return; // the caller proceeds
+        }
+        invocation.skip();
+        throw new ExtensionConfigurationException(what + " cannot run under @RunsOn yet (" + context.getDisplayName()
+                + "): this version runs plain @Test methods remotely. Use @Test methods, or move this test out of"
+                + " the @RunsOn class.");
+    }
+
+    /** The session of {@code target}, kept in the store of the context that owns it. */
+    private static RemoteSession session(ExtensionContext context, Target target) {
+        ExtensionContext scope = context;
+        while (!target.isScope(scope)) {
+            scope = scope.getParent().orElseThrow(() -> new IllegalStateException("No context for " + target.key()));
+        }
+        ExtensionContext root = context.getRoot();
+        return scope.getStore(NAMESPACE).computeIfAbsent(target.key(),
+                k -> new RemoteSession(target, () -> runtime(root, target.architecture)), RemoteSession.class);
+    }
+
+    /** The warm runtime of {@code arch}: image resolved and emulator checked once per run, JVM kept per JVM. */
+    private static RemoteRuntime runtime(ExtensionContext root, Architecture arch) {
+        Configuration config = Configuration.get(root);
+        Docker docker = Docker.get();
+        String image = config.imageFor(arch);
+        ExtensionContext.Store store = root.getStore(NAMESPACE);
+        String imageId = store.computeIfAbsent("image:" + arch.platform() + ":" + image,
+                k -> docker.resolveImage(image, arch), String.class);
+        store.computeIfAbsent("emulator:" + arch.platform(),
+                k -> Emulators.ensure(docker, arch, imageId, config.bundleImage(), config.install()), String.class);
+        return RuntimePool.get(arch.platform() + "|" + imageId,
+                () -> RemoteRuntime.start(docker, arch, imageId, image, Classpath.current()));
+    }
+}

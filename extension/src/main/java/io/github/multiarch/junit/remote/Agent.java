@@ -1,0 +1,122 @@
+package io.github.multiarch.junit.remote;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The program the runtime container starts: {@code java io.github.multiarch.junit.remote.Agent PORT}.
+ *
+ * <p>It accepts exactly one connection (the host's), says {@code HELLO}, and then runs the
+ * sessions the host starts, one thread each. When the connection ends, for whatever reason
+ * (the host finished, or was killed), the JVM halts at once, and the container, created with
+ * auto-remove, disappears with it. If nobody connects within the accept timeout, it halts too.
+ *
+ * @since 0.1.0
+ */
+public final class Agent {
+
+    /** Configuration parameter naming the session in the remote Launcher request. */
+    public static final String SESSION_PARAMETER = "multiarch.agent.session";
+
+    /** The line the agent prints when it is ready for the host to connect. */
+    public static final String LISTENING = "multiarch-agent listening";
+
+    private static final Map<Integer, AgentSession> SESSIONS = new ConcurrentHashMap<>();
+
+    private final DataOutputStream out;
+
+    private Agent(DataOutputStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(args[0]);
+        int acceptTimeoutSeconds = Integer.getInteger("multiarch.agent.acceptTimeoutSeconds", 120);
+        PrintStream console = System.out;
+        OutputCapture.install();
+        Socket socket;
+        try (ServerSocket server = new ServerSocket(port)) {
+            server.setSoTimeout(acceptTimeoutSeconds * 1000);
+            console.println(LISTENING + " on port " + port + " (os.arch=" + System.getProperty("os.arch")
+                    + ", java " + System.getProperty("java.version") + ")");
+            console.flush();
+            socket = server.accept();
+        } catch (SocketTimeoutException e) {
+            console.println("multiarch-agent: no host connected within " + acceptTimeoutSeconds + " s; exiting");
+            console.flush();
+            Runtime.getRuntime().halt(3);
+            return;
+        }
+        socket.setTcpNoDelay(true);
+        Agent agent = new Agent(new DataOutputStream(new BufferedOutputStream(socket.getOutputStream())));
+        agent.send(new Frame(Frame.Kind.HELLO, 0, System.getProperty("os.arch"), System.getProperty("java.version"),
+                null, null, null, null));
+        try {
+            agent.serve(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+        } catch (EOFException e) {
+            // the host closed the connection: done
+        } catch (IOException e) {
+            console.println("multiarch-agent: connection lost: " + e);
+        }
+        console.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** The session a remote extension context belongs to, if this JVM is an agent running it. */
+    public static Optional<AgentSessionHandle> session(ExtensionContext context) {
+        return context.getConfigurationParameter(SESSION_PARAMETER)
+                .map(id -> SESSIONS.get(Integer.parseInt(id)))
+                .map(AgentSessionHandle::new);
+    }
+
+    private void serve(DataInputStream in) throws IOException {
+        while (true) {
+            Frame frame = Frame.readFrom(in);
+            switch (frame.kind()) {
+                case START:
+                    AgentSession session = new AgentSession(frame.session(), frame.text(), frame.params(), this);
+                    SESSIONS.put(frame.session(), session);
+                    Thread thread = new Thread(session, "multiarch-session-" + frame.session());
+                    thread.setDaemon(true);
+                    thread.start();
+                    break;
+                case RUN:
+                case END:
+                    AgentSession target = SESSIONS.get(frame.session());
+                    if (target != null) {
+                        target.command(frame);
+                    } else if (frame.kind() == Frame.Kind.RUN) {
+                        send(new Frame(Frame.Kind.RESULT, frame.session(), frame.text(), Outcome.NOT_RUN.name(),
+                                null, null, null, null));
+                    }
+                    break;
+                default:
+                    throw new IOException("Unexpected frame from the host: " + frame.kind());
+            }
+        }
+    }
+
+    void sessionFinished(int id, AgentSession session) {
+        SESSIONS.remove(id, session);
+    }
+
+    synchronized void send(Frame frame) {
+        try {
+            frame.writeTo(out);
+        } catch (IOException e) {
+            // the host is gone; the reader sees the end of the stream and halts the JVM
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.github.multiarch.junit.remote;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * Agent side of one session: runs the selected class (or method) with JUnit's Launcher in this
+ * JVM, and lets each test method run only when the host asks for it ({@link #gate}), so the
+ * remote lifecycle ({@code @BeforeAll} once, {@code @BeforeEach} per test, ...) follows the
+ * host's own run test by test.
+ *
+ * <p>The host sends {@code RUN key} for the tests it runs, in its order, then {@code END}. At
+ * each test the remote run reaches, the gate waits for the host's next command: the same key
+ * runs the test; another key means the host does not run this one (filtered or disabled there),
+ * so it is skipped and the command kept for the next test; {@code END} skips the rest.
+ *
+ * @since 0.1.0
+ */
+final class AgentSession implements TestExecutionListener, Runnable {
+
+    private final int id;
+    private final String selector;
+    private final Map<String, String> params;
+    private final Agent agent;
+    private final BlockingQueue<Frame> commands = new LinkedBlockingQueue<>();
+    private final OutputCapture.Buffers buffers = new OutputCapture.Buffers();
+
+    private Frame pending;
+    private boolean finished;
+    private boolean ended;
+    private boolean readySent;
+    private String currentKey;
+    private Throwable containerFailure;
+
+    AgentSession(int id, String selector, Map<String, String> params, Agent agent) {
+        this.id = id;
+        this.selector = selector;
+        this.params = params;
+        this.agent = agent;
+    }
+
+    /** Queues a RUN or END from the host; once the remote run is over, a RUN is answered NOT_RUN at once. */
+    synchronized void command(Frame frame) {
+        if (!finished) {
+            commands.add(frame);
+        } else if (frame.kind() == Frame.Kind.RUN) {
+            notRun(frame.text());
+        }
+    }
+
+    @Override
+    public void run() {
+        OutputCapture.attach(buffers);
+        try {
+            Map<String, String> config = new HashMap<>(params);
+            config.put(Agent.SESSION_PARAMETER, Integer.toString(id));
+            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
+                    .selectors(RemoteSelector.decode(selector))
+                    .configurationParameters(config)
+                    .build();
+            LauncherFactory.create().execute(request, this);
+        } catch (Throwable t) {
+            if (containerFailure == null) {
+                containerFailure = t;
+            }
+        } finally {
+            finish();
+        }
+    }
+
+    /** Called by the extension, in this session's launcher thread, before each test method. */
+    ConditionEvaluationResult gate(ExtensionContext context) {
+        String key = MethodKey.of(context.getRequiredTestClass(), context.getRequiredTestMethod());
+        if (!readySent) {
+            send(Frame.of(Frame.Kind.READY, id, ""));
+            readySent = true;
+        }
+        if (ended) {
+            return ConditionEvaluationResult.disabled("the host ended this session");
+        }
+        if (pending == null) {
+            try {
+                pending = commands.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ended = true;
+                return ConditionEvaluationResult.disabled("interrupted");
+            }
+        }
+        if (pending.kind() == Frame.Kind.END) {
+            ended = true;
+            return ConditionEvaluationResult.disabled("the host runs no more tests of this class");
+        }
+        if (pending.text().equals(key)) {
+            pending = null;
+            currentKey = key;
+            buffers.drain(); // what came before belongs to no test
+            return ConditionEvaluationResult.enabled("requested by the host");
+        }
+        return ConditionEvaluationResult.disabled("not run on the host");
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
+        if (identifier.isTest() && currentKey != null) {
+            byte[][] output = buffers.drain();
+            send(new Frame(Frame.Kind.RESULT, id, currentKey, outcome(result).name(),
+                    ThrowableCodec.encode(result.getThrowable().orElse(null)), output[0], output[1], null));
+            currentKey = null;
+        } else if (identifier.isContainer() && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL
+                && containerFailure == null) {
+            containerFailure = result.getThrowable().orElse(null);
+            if (containerFailure == null) {
+                containerFailure = new IllegalStateException(identifier.getDisplayName() + " " + result.getStatus());
+            }
+        }
+    }
+
+    private void finish() {
+        if (!readySent) {
+            send(Frame.of(Frame.Kind.READY, id, ""));
+        }
+        if (pending != null && pending.kind() == Frame.Kind.RUN) {
+            notRun(pending.text());
+        }
+        synchronized (this) {
+            finished = true;
+            Frame f;
+            while ((f = commands.poll()) != null) {
+                if (f.kind() == Frame.Kind.RUN) {
+                    notRun(f.text());
+                }
+            }
+        }
+        agent.sessionFinished(id, this);
+        byte[][] output = buffers.drain();
+        Outcome outcome = containerFailure == null ? Outcome.SUCCESSFUL : Outcome.FAILED;
+        send(new Frame(Frame.Kind.FINISHED, id, "", outcome.name(), ThrowableCodec.encode(containerFailure),
+                output[0], output[1], null));
+    }
+
+    private void notRun(String key) {
+        send(new Frame(Frame.Kind.RESULT, id, key, Outcome.NOT_RUN.name(), null, null, null, null));
+    }
+
+    private void send(Frame frame) {
+        agent.send(frame);
+    }
+
+    private static Outcome outcome(TestExecutionResult result) {
+        switch (result.getStatus()) {
+            case SUCCESSFUL:
+                return Outcome.SUCCESSFUL;
+            case ABORTED:
+                return Outcome.ABORTED;
+            default:
+                return Outcome.FAILED;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.multiarch.junit.runtime;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+
+/**
+ * The host JVM's class path, as files: what the remote JVM loads, byte for byte. Manifest
+ * {@code Class-Path} entries are followed, so Surefire's manifest-only booter jar and IDE
+ * "short classpath" jars expand to the real entries.
+ *
+ * @since 0.1.0
+ */
+public final class Classpath {
+
+    private Classpath() {
+    }
+
+    public static List<Path> current() {
+        Set<Path> entries = new LinkedHashSet<>();
+        for (String element : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!element.isBlank()) {
+                add(Path.of(element).toAbsolutePath().normalize(), entries);
+            }
+        }
+        return new ArrayList<>(entries);
+    }
+
+    private static void add(Path path, Set<Path> entries) {
+        if (!Files.exists(path) || !entries.add(path) || !Files.isRegularFile(path)) {
+            return;
+        }
+        try (JarFile jar = new JarFile(path.toFile())) {
+            Manifest manifest = jar.getManifest();
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (classPath == null) {
+                return;
+            }
+            for (String ref : classPath.trim().split("\\s+")) {
+                if (ref.isEmpty()) {
+                    continue;
+                }
+                Path resolved = ref.startsWith("file:")
+                        ? Path.of(java.net.URI.create(ref))
+                        : path.getParent().resolve(ref);
+                add(resolved.toAbsolutePath().normalize(), entries);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // not a jar we can read: it stays on the path as it is
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package io.github.multiarch.junit.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.WaitResponse;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import io.github.multiarch.junit.Architecture;
+import io.github.multiarch.junit.MultiarchException;
+import io.github.multiarch.junit.remote.Agent;
+import io.github.multiarch.junit.remote.Frame;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A warm JVM of one architecture: a container running the {@link Agent}, with the host's class
+ * path mounted read-only, and one TCP connection to it that carries every session.
+ *
+ * <p>The container is created with auto-remove, and the agent halts as soon as the connection
+ * ends, so a host JVM that is killed outright leaves nothing behind.
+ *
+ * @since 0.1.0
+ */
+public final class RemoteRuntime implements AutoCloseable {
+
+    static final int AGENT_PORT = 7357;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(
+            Long.getLong("multiarch.runtime.startTimeoutSeconds", 300));
+    private static final int LOG_TAIL = 64 * 1024;
+
+    /** A frame for a session, or the news that the runtime is gone (then {@code lost} says why). */
+    public record Event(Frame frame, MultiarchException lost) {
+    }
+
+    private final Docker docker;
+    private final Architecture arch;
+    private final String image;
+    private final String containerId;
+    private final StringBuilder log = new StringBuilder();
+    private final CountDownLatch listening = new CountDownLatch(1);
+    private final CountDownLatch exited = new CountDownLatch(1);
+    private final Map<Integer, BlockingQueue<Event>> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger nextSession = new AtomicInteger(1);
+    private volatile Integer exitCode;
+    private volatile boolean closed;
+    private volatile MultiarchException lost;
+    private Socket socket;
+    private DataOutputStream out;
+    private String remoteArch;
+    private String remoteJava;
+
+    private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId) {
+        this.docker = docker;
+        this.arch = arch;
+        this.image = image;
+        this.containerId = containerId;
+    }
+
+    /** Starts a container of {@code imageId} running the agent, and connects to it. */
+    public static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
+                                      List<Path> classpath) {
+        DockerClient client = docker.client();
+        List<Bind> binds = new ArrayList<>();
+        List<String> remoteClasspath = new ArrayList<>();
+        for (int i = 0; i < classpath.size(); i++) {
+            Path entry = classpath.get(i);
+            String remote = "/multiarch/cp/" + i + "/" + entry.getFileName();
+            binds.add(new Bind(entry.toString(), new Volume(remote), AccessMode.ro));
+            remoteClasspath.add(remote);
+        }
+        ExposedPort port = ExposedPort.tcp(AGENT_PORT);
+        Ports ports = new Ports();
+        ports.bind(port, Ports.Binding.bindIp(docker.isLocal() ? "127.0.0.1" : "0.0.0.0"));
+        List<String> command = new ArrayList<>(List.of(
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-Djdk.lang.Process.launchMechanism=vfork",
+                "-Dmultiarch.agent=true",
+                Agent.class.getName(), Integer.toString(AGENT_PORT)));
+        String id = client.createContainerCmd(imageId)
+                .withLabels(Docker.labels("runtime-" + arch.platform()))
+                .withEntrypoint("java")
+                .withCmd(command)
+                .withEnv("CLASSPATH=" + String.join(":", remoteClasspath))
+                .withExposedPorts(port)
+                .withHostConfig(HostConfig.newHostConfig()
+                        .withAutoRemove(true)
+                        .withBinds(binds)
+                        .withPortBindings(ports))
+                .exec()
+                .getId();
+        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id);
+        try {
+            runtime.boot();
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void boot() {
+        DockerClient client = docker.client();
+        client.startContainerCmd(containerId).exec();
+        client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
+                .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        appendLog(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                });
+        client.waitContainerCmd(containerId).exec(new ResultCallback.Adapter<WaitResponse>() {
+            @Override
+            public void onNext(WaitResponse response) {
+                exitCode = response.getStatusCode();
+                exited.countDown();
+            }
+
+            @Override
+            public void onComplete() {
+                exited.countDown();
+                super.onComplete();
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                exited.countDown();
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (!listening.await(200, TimeUnit.MILLISECONDS)) {
+                if (exited.getCount() == 0) {
+                    throw failure("The " + arch + " JVM exited before it was ready");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw failure("The " + arch + " JVM was not ready within " + START_TIMEOUT.toSeconds() + " s");
+                }
+            }
+            connect();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("Interrupted while starting the " + arch + " JVM");
+        }
+    }
+
+    private void connect() {
+        InspectContainerResponse inspect = docker.client().inspectContainerCmd(containerId).exec();
+        Ports.Binding[] bindings = inspect.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(AGENT_PORT));
+        if (bindings == null || bindings.length == 0) {
+            throw failure("The engine published no port for the " + arch + " JVM");
+        }
+        int hostPort = Integer.parseInt(bindings[0].getHostPortSpec());
+        try {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(docker.hostIpAddress(), hostPort), 10_000);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(60_000);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            Frame hello = Frame.readFrom(in);
+            if (hello.kind() != Frame.Kind.HELLO) {
+                throw failure("The " + arch + " JVM answered " + hello.kind() + " instead of HELLO");
+            }
+            remoteArch = hello.text();
+            remoteJava = hello.detail();
+            socket.setSoTimeout(0);
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            Thread reader = new Thread(() -> read(in), "multiarch-" + arch.platform() + "-reader");
+            reader.setDaemon(true);
+            reader.start();
+        } catch (IOException e) {
+            throw failure("Could not connect to the " + arch + " JVM at " + docker.hostIpAddress() + ":" + hostPort
+                    + ": " + e);
+        }
+    }
+
+    private void read(DataInputStream in) {
+        try {
+            while (true) {
+                Frame frame = Frame.readFrom(in);
+                BlockingQueue<Event> queue = sessions.get(frame.session());
+                if (queue != null) {
+                    queue.add(new Event(frame, null));
+                }
+            }
+        } catch (IOException e) {
+            markLost();
+        }
+    }
+
+    private void markLost() {
+        if (!closed) {
+            try {
+                exited.await(5, TimeUnit.SECONDS); // let the exit code arrive
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lost = failure(closed
+                ? "The " + arch + " runtime was closed"
+                : "The " + arch + " JVM went away (connection closed)");
+        for (BlockingQueue<Event> queue : sessions.values()) {
+            queue.add(new Event(null, lost));
+        }
+    }
+
+    /** Opens a session running {@code selector}; its frames arrive in the returned queue. */
+    public Session openSession(String selector, Map<String, String> params) {
+        int id = nextSession.getAndIncrement();
+        BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+        sessions.put(id, queue);
+        if (lost != null) {
+            queue.add(new Event(null, lost));
+        }
+        Session session = new Session(id, queue);
+        session.send(new Frame(Frame.Kind.START, id, selector, null, null, null, null, params));
+        return session;
+    }
+
+    /** The host's handle on one session. */
+    public final class Session {
+        private final int id;
+        private final BlockingQueue<Event> events;
+
+        private Session(int id, BlockingQueue<Event> events) {
+            this.id = id;
+            this.events = events;
+        }
+
+        public void send(Frame frame) {
+            synchronized (RemoteRuntime.this) {
+                try {
+                    frame.writeTo(out);
+                } catch (IOException e) {
+                    events.add(new Event(null, failure("Could not send to the " + arch + " JVM: " + e)));
+                }
+            }
+        }
+
+        public int id() {
+            return id;
+        }
+
+        /** The next frame of this session, or the event that the runtime is gone. */
+        public Event next() throws InterruptedException {
+            return events.take();
+        }
+
+        public void forget() {
+            sessions.remove(id);
+        }
+
+        public RemoteRuntime runtime() {
+            return RemoteRuntime.this;
+        }
+    }
+
+    public boolean isAlive() {
+        return lost == null && !closed && exited.getCount() > 0;
+    }
+
+    public Architecture architecture() {
+        return arch;
+    }
+
+    public String containerId() {
+        return containerId;
+    }
+
+    /** {@code os.arch} as the remote JVM reports it. */
+    public String remoteArch() {
+        return remoteArch;
+    }
+
+    public String remoteJava() {
+        return remoteJava;
+    }
+
+    /** Builds the failure for a runtime that died or could not start, with the evidence. */
+    private MultiarchException failure(String what) {
+        String code = exitCode == null ? "still running or unknown" : exitCode.toString();
+        return new MultiarchException(what + " (container " + containerId.substring(0, 12) + ", image " + image
+                + ", exit code " + code + "). Last output of the container:\n" + logTail());
+    }
+
+    private void appendLog(String text) {
+        synchronized (log) {
+            log.append(text);
+            if (log.length() > LOG_TAIL) {
+                log.delete(0, log.length() - LOG_TAIL);
+            }
+            if (text.contains(Agent.LISTENING) || log.indexOf(Agent.LISTENING) >= 0) {
+                listening.countDown();
+            }
+        }
+    }
+
+    /** The last lines the container printed (its own output, not the tests'). */
+    public String logTail() {
+        synchronized (log) {
+            String s = log.toString();
+            return s.isEmpty() ? "(nothing)" : s;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+        try {
+            docker.client().removeContainerCmd(containerId).withForce(true).exec();
+        } catch (RuntimeException e) {
+            // auto-removed already
+        }
+    }
+}
