@@ -1,0 +1,82 @@
+package io.github.multiarch.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.model.Container;
+import io.github.multiarch.junit.runtime.Docker;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A host JVM killed with -9 in the middle of a remote test leaves no container behind. */
+class CleanupTest {
+
+    @Test
+    void killingTheHostJvmMidTestRemovesItsRuntimeContainer() throws Exception {
+        try (HostJvm host = HostJvm.start(List.of(), Sleeper.class)) {
+            long pid = host.process.pid();
+            await("the remote test to start (host output: " + host.output() + ")")
+                    .atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> containersOf(pid).stream().anyMatch(c -> logs(c).contains("sleeper started")));
+            assertThat(containersOf(pid)).hasSize(1);
+
+            host.process.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs
+
+            await("the container of the killed JVM to be gone").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> containersOf(pid).isEmpty());
+        }
+    }
+
+    @Test
+    void aNormalEndOfTheHostJvmRemovesItsRuntimeContainer() throws Exception {
+        try (HostJvm host = HostJvm.start(List.of(), Quick.class)) {
+            assertThat(host.process.waitFor(4, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+            assertThat(host.output()).contains("FINISHED passes() SUCCESSFUL").contains("DONE");
+            long pid = host.process.pid();
+            await().atMost(Duration.ofSeconds(30)).until(() -> containersOf(pid).isEmpty());
+        }
+    }
+
+    private static List<Container> containersOf(long pid) {
+        return Docker.get().client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Docker.LABEL_PID, Long.toString(pid))).exec();
+    }
+
+    private static String logs(Container c) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            Docker.get().client().logContainerCmd(c.getId()).withStdOut(true).withStdErr(true)
+                    .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.Frame f) {
+                            sb.append(new String(f.getPayload()));
+                        }
+                    }).awaitCompletion(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return "";
+        }
+        return sb.toString();
+    }
+
+    @RunsOn("s390x")
+    public static class Sleeper {
+        @Test
+        void sleeps() throws Exception {
+            new FileOutputStream(FileDescriptor.out).write("sleeper started\n".getBytes());
+            Thread.sleep(600_000);
+        }
+    }
+
+    @RunsOn("s390x")
+    public static class Quick {
+        @Test
+        void passes() {
+            org.junit.jupiter.api.Assertions.assertEquals("s390x", System.getProperty("os.arch"));
+        }
+    }
+}

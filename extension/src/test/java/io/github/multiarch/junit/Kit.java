@@ -1,0 +1,75 @@
+package io.github.multiarch.junit;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** Runs test classes through the Jupiter engine, against the real Docker engine and kernel. */
+final class Kit {
+
+    /** The JVM images the suite uses; tools/jre-images.sh builds them. */
+    static final String S390X_IMAGE = System.getProperty("multiarch.test.image.s390x", "multiarch-jre:17-s390x");
+    static final String ARM64_IMAGE = System.getProperty("multiarch.test.image.arm64", "multiarch-jre:17-arm64");
+
+    private Kit() {
+    }
+
+    /** Runs {@code testClass} with the suite's images plus {@code keyValues} (key, value, key, value...). */
+    static EngineExecutionResults run(Class<?> testClass, String... keyValues) {
+        EngineTestKit.Builder kit = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(testClass))
+                .configurationParameter("multiarch.image.s390x", S390X_IMAGE)
+                .configurationParameter("multiarch.image.arm64", ARM64_IMAGE);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            kit = kit.configurationParameter(keyValues[i], keyValues[i + 1]);
+        }
+        return kit.execute();
+    }
+
+    /** What {@code action} printed to the host's {@code System.out} and {@code System.err}, with its result. */
+    static <T> Captured<T> capture(Supplier<T> action) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(new TeeStream(out, outBytes), true));
+        System.setErr(new PrintStream(new TeeStream(err, errBytes), true));
+        try {
+            T value = action.get();
+            return new Captured<>(value, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    record Captured<T>(T value, String out, String err) {
+    }
+
+    private static final class TeeStream extends java.io.OutputStream {
+        private final PrintStream a;
+        private final ByteArrayOutputStream b;
+
+        TeeStream(PrintStream a, ByteArrayOutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int c) {
+            a.write(c);
+            b.write(c);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.github.multiarch.junit;
+
+import static org.junit.platform.testkit.engine.EventConditions.container;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** Every misuse fails with a message that names the problem and the fix; nothing passes by accident. */
+class MisuseTest {
+
+    @Test
+    void anUnknownArchitectureListsTheAcceptedNames() {
+        Kit.run(UnknownArchitecture.class).containerEvents().assertThatEvents().haveExactly(1, event(
+                container(UnknownArchitecture.class),
+                finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("Unknown architecture 'sparc64'") && m.contains("s390x")
+                                && m.contains("arm64 (aarch64")))));
+    }
+
+    @Test
+    void severalArchitecturesAreRejectedForNow() {
+        Kit.run(TwoArchitectures.class).containerEvents().assertThatEvents().haveExactly(1, event(
+                container(TwoArchitectures.class),
+                finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("names 2 architectures [s390x, arm64]")))));
+    }
+
+    @Test
+    void anUnknownRunsOnMethodArchitectureFailsThatTestOnly() {
+        EngineExecutionResults results = Kit.run(UnknownOnMethod.class);
+        results.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("onMips"),
+                finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("Unknown architecture 'mips'")))));
+    }
+
+    @Test
+    void anInvalidInstallModeNamesTheValidOnes() {
+        Kit.run(ValidClass.class, "multiarch.binfmt.install", "sometimes").allEvents().assertThatEvents()
+                .haveExactly(1, finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("multiarch.binfmt.install=sometimes") && m.contains("auto")
+                                && m.contains("never"))));
+    }
+
+    @Test
+    void aMissingImageSaysSoAndHowToFixIt() {
+        Kit.run(ValidClass.class, "multiarch.image.s390x", "multiarch-no-such-image:1").allEvents().assertThatEvents()
+                .haveExactly(1, finishedWithFailure(instanceOf(MultiarchException.class),
+                        message(m -> m.contains("Image multiarch-no-such-image:1 is not present on the Docker engine")
+                                && m.contains("pulling it for linux/s390x failed")
+                                && m.contains("multiarch.image.s390x"))));
+    }
+
+    @Test
+    void anImageOfAnotherArchitectureIsNeverUsed() {
+        Kit.run(ValidClass.class, "multiarch.image.s390x", Kit.ARM64_IMAGE).allEvents().assertThatEvents()
+                .haveExactly(1, finishedWithFailure(instanceOf(MultiarchException.class),
+                        message(m -> m.contains("is present on the Docker engine for linux/arm64, not for linux/s390x"))));
+    }
+
+    @Test
+    void twoImageKeysForOneArchitectureMustAgree() {
+        Kit.run(ValidClass.class, "multiarch.image.aarch64", "a:1", "multiarch.image.arm64", "b:2",
+                        "multiarch.image.s390x", Kit.S390X_IMAGE)
+                .testEvents().assertStatistics(s -> s.started(1).succeeded(1)); // arm64 is not used here
+        Kit.run(Arm64Class.class, "multiarch.image.aarch64", "a:1", "multiarch.image.arm64", "b:2")
+                .allEvents().assertThatEvents().haveExactly(1, finishedWithFailure(
+                        instanceOf(ExtensionConfigurationException.class), message(m -> m.contains("name two images for arm64"))));
+    }
+
+    @Test
+    void testTemplatesFailClearlyInsteadOfRunningOnTheHost() {
+        Kit.run(Parameterized.class).testEvents().assertThatEvents().haveAtLeastOne(finishedWithFailure(
+                instanceOf(ExtensionConfigurationException.class),
+                message(m -> m.contains("cannot run under @RunsOn yet"))));
+    }
+
+    @RunsOn("sparc64")
+    static class UnknownArchitecture {
+        @Test
+        void test() {
+        }
+    }
+
+    @RunsOn({"s390x", "arm64"})
+    static class TwoArchitectures {
+        @Test
+        void test() {
+        }
+    }
+
+    static class UnknownOnMethod {
+        @Test
+        @RunsOn("mips")
+        void onMips() {
+        }
+
+        @Test
+        void onHost() {
+        }
+    }
+
+    @RunsOn("s390x")
+    static class ValidClass {
+        @Test
+        void test() {
+            org.junit.jupiter.api.Assertions.assertEquals("s390x", System.getProperty("os.arch"));
+        }
+    }
+
+    @RunsOn("arm64")
+    static class Arm64Class {
+        @Test
+        void test() {
+        }
+    }
+
+    @RunsOn("s390x")
+    static class Parameterized {
+        @ParameterizedTest
+        @ValueSource(ints = {1, 2})
+        void test(int i) {
+        }
+    }
+}
