@@ -55,7 +55,7 @@ public final class Docker {
                 DockerClient client = DockerClientProviderStrategy.getClientForConfig(transport);
                 client.pingCmd().exec();
                 instance = new Docker(client, String.valueOf(transport.getDockerHost()),
-                        DockerClientFactory.instance().dockerHostIpAddress());
+                        hostIpAddress(transport.getDockerHost()));
             } catch (RuntimeException e) {
                 throw new MultiarchException("Docker is not running, or not reachable from this JVM: " + e.getMessage()
                         + "\nStart the engine (as root: `dockerd &`, or `systemctl start docker`; this project's"
@@ -64,6 +64,23 @@ public final class Docker {
             }
         }
         return instance;
+    }
+
+    /**
+     * Where published ports are reached: the engine's host for a TCP engine, loopback for a local
+     * socket, or {@code TESTCONTAINERS_HOST_OVERRIDE}. (Testcontainers' own answer may start a
+     * helper container from Docker Hub when it thinks it runs in a container.)
+     */
+    private static String hostIpAddress(java.net.URI dockerHost) {
+        String override = System.getenv("TESTCONTAINERS_HOST_OVERRIDE");
+        if (override != null && !override.isBlank()) {
+            return override.trim();
+        }
+        if (dockerHost != null && dockerHost.getScheme() != null && dockerHost.getScheme().startsWith("tcp")
+                && dockerHost.getHost() != null) {
+            return dockerHost.getHost();
+        }
+        return "127.0.0.1";
     }
 
     public DockerClient client() {

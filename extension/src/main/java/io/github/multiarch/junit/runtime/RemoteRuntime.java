@@ -112,8 +112,12 @@ public final class RemoteRuntime implements AutoCloseable {
                 .exec()
                 .getId();
         RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id);
+        long t0 = System.nanoTime();
         try {
             runtime.boot();
+            System.err.printf("[multiarch] %s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s)%n",
+                    arch, (System.nanoTime() - t0) / 1e9, imageName, runtime.remoteJava, runtime.remoteArch,
+                    id.substring(0, 12));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Make a Docker engine available on this machine (run as root).
+#  - installs Debian's docker.io when dockerd is missing
+#  - mounts binfmt_misc when it is not mounted
+#  - starts dockerd in the background (detached, logs to /var/log/multiarch-dockerd.log)
+#    when `docker info` does not answer, and waits up to 60 s for it.
+# Idempotent: does nothing when the engine already answers.
+set -euo pipefail
+
+log() { echo "engine: $*" >&2; }
+die() { echo "engine: ERROR: $*" >&2; exit 1; }
+
+DOCKERD_LOG=${DOCKERD_LOG:-/var/log/multiarch-dockerd.log}
+BINFMT_MISC=/proc/sys/fs/binfmt_misc
+export DEBIAN_FRONTEND=noninteractive
+
+[ "$(id -u)" = 0 ] || die "must run as root"
+
+apt_updated=
+apt_install() {
+    if [ -z "$apt_updated" ]; then
+        log "apt-get update"
+        apt-get update -qq </dev/null >&2 || die "apt-get update failed"
+        apt_updated=1
+    fi
+    log "apt-get install $*"
+    apt-get install -y -qq --no-install-recommends "$@" </dev/null >&2 || die "apt-get install $* failed"
+}
+
+if ! command -v dockerd >/dev/null 2>&1; then
+    apt_install docker.io
+fi
+command -v docker >/dev/null 2>&1 || apt_install docker.io
+
+if ! grep -qs " $BINFMT_MISC binfmt_misc " /proc/mounts; then
+    log "mounting binfmt_misc on $BINFMT_MISC"
+    mount -t binfmt_misc binfmt_misc "$BINFMT_MISC" || die "cannot mount binfmt_misc on $BINFMT_MISC"
+fi
+
+if docker info >/dev/null 2>&1; then
+    log "engine already running ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
+    exit 0
+fi
+
+if pgrep -x dockerd >/dev/null 2>&1; then
+    log "dockerd process exists but does not answer yet; waiting"
+else
+    log "starting dockerd (log: $DOCKERD_LOG)"
+    # setsid + nohup + no stdin: fully detached from the calling shell / CI step.
+    setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    disown || true
+fi
+
+for _ in $(seq 1 60); do
+    if docker info >/dev/null 2>&1; then
+        log "engine ready ($(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?'))"
+        exit 0
+    fi
+    sleep 1
+done
+echo "engine: last lines of $DOCKERD_LOG:" >&2
+tail -n 20 "$DOCKERD_LOG" >&2 || true
+die "dockerd did not answer 'docker info' within 60 s"

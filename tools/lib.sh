@@ -1,0 +1,104 @@
+# Shared helpers for tools/*.sh and qemu-bundle/*.sh (sourced, not run).
+# shellcheck shell=bash
+
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+TABLE_SRC="$ROOT/extension/src/main/resources/io/github/multiarch/junit/architectures.tsv"
+HASH_LABEL=io.github.multiarch.input-hash
+CACHE_DIR=${MULTIARCH_CACHE:-/var/cache/multiarch}
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "${LOG_TAG:-multiarch}: $*" >&2; }
+die() { echo "${LOG_TAG:-multiarch}: ERROR: $*" >&2; exit 1; }
+
+# The project version: the first <version> of pom.xml (0.1.0-SNAPSHOT without a pom).
+project_version() {
+    local v=""
+    if [ -f "$ROOT/pom.xml" ]; then
+        v=$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
+    fi
+    echo "${v:-0.1.0-SNAPSHOT}"
+}
+
+# The engine's architecture as a Docker platform name (amd64, arm64, ...).
+engine_arch() {
+    local a
+    a=$(docker version --format '{{.Server.Arch}}' 2>/dev/null) || die "docker engine not answering (run tools/engine.sh)"
+    case $a in
+        x86_64) a=amd64 ;;
+        aarch64) a=arm64 ;;
+    esac
+    echo "$a"
+}
+
+APT_UPDATED=
+apt_update_once() {
+    [ -n "$APT_UPDATED" ] && return 0
+    log "apt-get update"
+    apt-get update -qq </dev/null >&2 || die "apt-get update failed"
+    APT_UPDATED=1
+}
+
+# Install packages when a command is missing: need_cmd CMD PACKAGE
+need_cmd() {
+    command -v "$1" >/dev/null 2>&1 && return 0
+    apt_update_once
+    log "apt-get install $2"
+    apt-get install -y -qq --no-install-recommends "$2" </dev/null >&2 || die "apt-get install $2 failed"
+}
+
+# Make sure dpkg knows a foreign architecture (Debian name) and apt has its lists.
+ensure_dpkg_arch() {
+    local a=$1
+    [ "$a" = "$(dpkg --print-architecture)" ] && return 0
+    if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
+        log "dpkg --add-architecture $a"
+        dpkg --add-architecture "$a"
+        APT_UPDATED=
+    fi
+    if ! ls /var/lib/apt/lists/*_binary-"${a}"_Packages* >/dev/null 2>&1; then APT_UPDATED=; fi
+    apt_update_once
+}
+
+# Hash of files and strings: input_hash FILE... -- STRING...
+input_hash() {
+    {
+        while [ $# -gt 0 ] && [ "$1" != -- ]; do
+            printf '%s\n' "${1##*/}"; cat "$1"; shift
+        done
+        [ $# -gt 0 ] && shift
+        printf '%s\n' "$@"
+    } | sha256sum | cut -c1-32
+}
+
+# The input-hash label of an image ('' when the image does not exist).
+image_hash() {
+    docker image inspect --format "{{index .Config.Labels \"$HASH_LABEL\"}}" "$1" 2>/dev/null || true
+}
+
+# An image id carrying the label value (first one), '' when none.
+image_with_hash() {
+    docker images -q --filter "label=$HASH_LABEL=$1" | head -n 1
+}
+
+# docker run options that let the bundle register emulators. --privileged where the engine
+# can grant it; where it cannot (an engine whose own capability set is reduced, e.g. no
+# CAP_SYS_RESOURCE: "runc create failed: unable to apply caps"), SYS_ADMIN is enough to
+# mount binfmt_misc and write its register file.
+BUNDLE_RUN_OPTS=${BUNDLE_RUN_OPTS:-}
+bundle_run_opts() {
+    if [ -z "$BUNDLE_RUN_OPTS" ]; then
+        if docker run --rm --privileged --entrypoint /bin/busybox "$1" true >/dev/null 2>&1; then
+            BUNDLE_RUN_OPTS="--privileged"
+        else
+            BUNDLE_RUN_OPTS="--cap-add SYS_ADMIN --security-opt apparmor=unconfined"
+        fi
+    fi
+    echo "$BUNDLE_RUN_OPTS"
+}
+
+# Run the registrar of a bundle image: bundle IMAGE ARGS...
+bundle() {
+    local img=$1; shift
+    # shellcheck disable=SC2046
+    docker run --rm $(bundle_run_opts "$img") "$img" "$@"
+}
