@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash tools/setup.sh
-mvn -B -ntp -q install -pl extension -DskipTests
+mvn -B -ntp -q install -pl extension -am -DskipTests
 mvn -B -ntp test -pl sample-tests

@@ -20,7 +20,7 @@ class DockerUnavailableTest {
             assertThat(host.process.waitFor(3, TimeUnit.MINUTES)).as(host.output()).isTrue();
             assertThat(host.output())
                     .doesNotContain("FINISHED passes() SUCCESSFUL")
-                    .contains("FINISHED Quick FAILED")
+                    .contains("FINISHED CleanupTest$Quick FAILED")
                     .contains("Docker is not running, or not reachable from this JVM")
                     .contains("Start the engine");
         }

@@ -41,7 +41,7 @@ class ZstdRoundTripTest {
         assertTrue(compressed.length < DATA.length / 10, "compressed " + DATA.length + " to " + compressed.length);
         byte[] restored = Zstd.decompress(compressed, DATA.length);
         assertArrayEquals(DATA, restored);
-        System.out.println("zstd " + Zstd.getVersion() + " on " + System.getProperty("os.arch") + ": "
+        System.out.println("zstd-jni on " + System.getProperty("os.arch") + ": "
                 + DATA.length + " -> " + compressed.length + " bytes and back");
     }
 }
