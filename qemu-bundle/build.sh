@@ -42,16 +42,7 @@ fetch_debs() {
 build_one() {
     local arch=$1 tag="$IMAGE:$VERSION-$arch" hash id ctx lib q got
     hash=$(input_hash "$HERE/build.sh" "$HERE/Dockerfile" "$HERE/registrar.sh" "$TABLE_SRC" "$HERE/../tools/lib.sh" -- "$VERSION" "$arch")
-    if [ "$(image_hash "$tag")" = "$hash" ]; then
-        log "$tag up to date ($hash)"
-        return 0
-    fi
-    id=$(image_with_hash "$hash")
-    if [ -n "$id" ]; then
-        log "re-tagging existing image $id as $tag"
-        docker tag "$id" "$tag"
-        return 0
-    fi
+    cached_image "$tag" "$hash" && return 0
     fetch_debs "$arch"
     ctx=$(mktemp -d /tmp/multiarch-qemu-bundle.XXXXXX)
     CTX=$ctx

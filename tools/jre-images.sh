@@ -50,16 +50,7 @@ build_one() {
     darch=$(debian_arch "$plat")
     tag="$IMAGE:17-$plat"
     hash=$(input_hash -- "$SUITE" "$MIRROR" "$plat" "${MMDEBSTRAP_OPTS[*]}" "$(dockerfile "$darch")")
-    if [ "$(image_hash "$tag")" = "$hash" ]; then
-        log "$tag up to date ($hash)"
-        return 0
-    fi
-    id=$(image_with_hash "$hash")
-    if [ -n "$id" ]; then
-        log "re-tagging existing image $id as $tag"
-        docker tag "$id" "$tag"
-        return 0
-    fi
+    cached_image "$tag" "$hash" && return 0
     WORK=$(mktemp -d /var/tmp/multiarch-jre.XXXXXX)
     log "mmdebstrap $SUITE $darch (+$PACKAGES) -> $WORK/rootfs.tar"
     ok=

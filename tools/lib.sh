@@ -85,6 +85,23 @@ image_with_hash() {
 # CAP_SYS_RESOURCE: "runc create failed: unable to apply caps"), SYS_ADMIN is enough to
 # mount binfmt_misc and write its register file.
 BUNDLE_RUN_OPTS=${BUNDLE_RUN_OPTS:-}
+# cached_image TAG HASH: succeeds when TAG already is the image built from inputs HASH, or
+# when another image built from HASH exists (it is tagged TAG); fails when a build is needed.
+cached_image() {
+    local tag=$1 hash=$2 id
+    if [ "$(image_hash "$tag")" = "$hash" ]; then
+        log "$tag up to date ($hash)"
+        return 0
+    fi
+    id=$(image_with_hash "$hash")
+    if [ -n "$id" ]; then
+        log "re-tagging existing image $id as $tag"
+        docker tag "$id" "$tag"
+        return 0
+    fi
+    return 1
+}
+
 bundle_run_opts() {
     if [ -z "$BUNDLE_RUN_OPTS" ]; then
         if docker run --rm --privileged --entrypoint /bin/busybox "$1" true >/dev/null 2>&1; then

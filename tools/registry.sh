@@ -98,7 +98,9 @@ else
     [ "$(in_registry)" = "$expected" ] || die "the registry's manifest list does not match after pushing"
 fi
 # Leave no local tags of the registry: tests start with nothing pulled.
-tags=$(docker images --format '{{.Repository}}:{{.Tag}}' | grep "^$REG/" || true)
-# shellcheck disable=SC2086
-[ -z "$tags" ] || docker rmi $tags >/dev/null
+# (An image pulled and then untagged by the tests lists as <none>: removed by its digest,
+# unless a running container still uses it.)
+docker images --digests --format '{{.Repository}} {{.Tag}} {{.Digest}}' \
+    | awk -v r="$REG/" 'index($1, r) == 1 { print ($2 == "<none>") ? $1 "@" $3 : $1 ":" $2 }' \
+    | xargs -r docker rmi >/dev/null 2>&1 || true
 log "ready: $REG/$REPO:17 ->$(for a in $arches; do printf ' linux/%s' "$a"; done)"

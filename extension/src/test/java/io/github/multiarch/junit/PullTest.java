@@ -31,11 +31,20 @@ class PullTest {
         untag(MULTI_PLATFORM);
     }
 
+    /** Removes the tag and the registry's digest references, so the next run starts with nothing pulled. */
     private static void untag(String image) {
-        try {
-            Docker.get().client().removeImageCmd(image).withNoPrune(true).withForce(true).exec();
-        } catch (NotFoundException e) {
-            // not there
+        var inspect = Docker.get().inspect(image);
+        String repository = image.substring(0, image.lastIndexOf(':'));
+        java.util.List<String> refs = new java.util.ArrayList<>(java.util.List.of(image));
+        if (inspect != null && inspect.getRepoDigests() != null) {
+            inspect.getRepoDigests().stream().filter(d -> d.startsWith(repository + "@")).forEach(refs::add);
+        }
+        for (String ref : refs) {
+            try {
+                Docker.get().client().removeImageCmd(ref).withNoPrune(true).exec();
+            } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
+                // not there, or a running runtime still uses it: it goes with that runtime
+            }
         }
     }
 
