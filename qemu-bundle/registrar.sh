@@ -6,6 +6,8 @@
 #   registrar.sh                  register every emulator this bundle carries
 #   registrar.sh status           JSON report on stdout
 #   registrar.sh install ARCH...  register the emulators for ARCH...
+#   registrar.sh install --replace ARCH...  the same, first removing an unusable entry
+#                                 (disabled, no F flag, interpreter missing) of another tool
 #   registrar.sh uninstall ARCH...remove ARCH's entries that point at this bundle
 #
 # ARCH: a platform name of the architecture table (s390x, arm64, arm/v7, ...), one of
@@ -189,8 +191,20 @@ install_one() { # install_one PLATFORM ; returns 0 on success
         native) say "$p: native on this host ($HOST), nothing to register"; return 0 ;;
         usable) say "$p: already registered ($entry)"; return 0 ;;
         unusable)
-            err "$p: entry '$entry' matches $p but is unusable ($(echo "$line" | cut -f8)); not overwriting it. Remove it first: echo -1 > $MNT/$entry"
-            return 1 ;;
+            if [ "${REPLACE:-0}" != 1 ]; then
+                err "$p: entry '$entry' matches $p but is unusable ($(echo "$line" | cut -f8)); not overwriting it. Remove it first (echo -1 > $MNT/$entry) or install --replace $p"
+                return 1
+            fi
+            if ! out=$( { echo -1 > "$MNT/$entry"; } 2>&1 ); then
+                err "$p: cannot remove the unusable entry $MNT/$entry: $out; $PRIV_HINT"
+                return 1
+            fi
+            say "$p: removed unusable entry $entry ($(echo "$line" | cut -f8)) to replace it"
+            line=$(state_of "$p")
+            case $(echo "$line" | cut -f3) in
+                usable) say "$p: already registered ($(echo "$line" | cut -f4))"; return 0 ;;
+                unusable) install_one "$p"; return $? ;;   # another unusable entry: next one
+            esac ;;
     esac
     interp="$LIBEXEC/qemu-$qemu"
     if [ ! -f "$interp" ]; then
@@ -254,9 +268,11 @@ main() {
     case $cmd in
         status) cmd_status; return 0 ;;
         ""|install|uninstall) ;;
-        -h|--help|help) sed -n '2,12p' "$0"; return 0 ;;
+        -h|--help|help) sed -n '2,14p' "$0"; return 0 ;;
         *) set -- "$cmd" "$@"; cmd=install ;;   # bare architecture names mean install
     esac
+    REPLACE=0
+    if [ "$cmd" = install ] && [ "${1:-}" = --replace ]; then REPLACE=1; shift; fi
     [ -f "$TABLE" ] || { err "architecture table $TABLE missing"; return 1; }
     if [ -z "$cmd" ]; then
         cmd=install

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       {@code eclipse-temurin:<host feature version>-jre};</li>
  *   <li>{@code multiarch.bundle.image}: the QEMU helper image, default
  *       {@code multiarch-qemu-bundle:<version>};</li>
- *   <li>{@code multiarch.binfmt.install}: {@code auto} (default) or {@code never}.</li>
+ *   <li>{@code multiarch.binfmt.install}: {@code auto} (default), {@code never} or {@code replace}.</li>
  * </ul>
  *
  * @since 0.1.0
@@ -47,7 +47,8 @@ final class Configuration {
             this.install = Emulators.Install.valueOf(installValue.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("Configuration parameter " + BINFMT_INSTALL + "=" + installValue
-                    + " is not valid: use auto (register missing emulators) or never (only check).");
+                    + " is not valid: use auto (register missing emulators), never (only check) or replace (also"
+                    + " replace another tool's unusable entry).");
         }
     }
 

@@ -50,7 +50,7 @@ class RegistrationTest {
     }
 
     /** How many registrar containers the engine created since {@code since} (epoch seconds). */
-    private static int bundleContainersSince(long since) throws InterruptedException {
+    static int bundleContainersSince(long since) throws InterruptedException {
         List<Event> events = new ArrayList<>();
         Docker.get().client().eventsCmd()
                 .withSince(Long.toString(since))
@@ -66,7 +66,7 @@ class RegistrationTest {
         return events.size();
     }
 
-    private static long now() throws InterruptedException {
+    static long now() throws InterruptedException {
         Thread.sleep(1100); // event timestamps have one-second resolution
         return System.currentTimeMillis() / 1000;
     }

@@ -4,15 +4,27 @@ import com.github.dockerjava.api.command.InspectImageResponse;
 import io.github.multiarch.junit.Architecture;
 import io.github.multiarch.junit.MultiarchException;
 import io.github.multiarch.junit.runtime.Docker;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Makes sure the kernel under the Docker engine can run programs of an architecture: proves it
- * by running {@code uname -m} in a container of that platform, and when that fails registers the
- * missing QEMU emulator in binfmt_misc through the privileged QEMU bundle container.
+ * Makes sure the kernel under the Docker engine can run programs of an architecture.
  *
- * <p>The privileged helper runs only when the probe fails; a usable registration, whatever tool
- * made it, is left alone.
+ * <ol>
+ *   <li>The engine's own architecture needs nothing.</li>
+ *   <li>Proof by running: {@code uname -m} in a container of the target platform (the runtime
+ *       image). If it answers the architecture's name, the emulator is usable, whoever registered
+ *       it, and nothing privileged is started.</li>
+ *   <li>Otherwise the registrar of the QEMU bundle reads the kernel's state ({@code status}) and
+ *       gives a {@link Verdict}: <em>absent</em> is registered ({@code auto}, {@code replace});
+ *       <em>unusable</em> (another tool's entry, disabled or without the F flag) fails with what
+ *       is wrong and the fix, and is replaced only under {@code replace}; <em>usable</em> that
+ *       still cannot run means the engine does not see the kernel's entries.</li>
+ *   <li>After registering, the proof by running again.</li>
+ * </ol>
+ *
+ * <p>The registrar container runs only when something must change, and is removed when done;
+ * each run is logged in one line per architecture.
  *
  * @since 0.1.0
  */
@@ -20,10 +32,12 @@ public final class Emulators {
 
     /** What {@code multiarch.binfmt.install} allows. */
     public enum Install {
-        /** Register a missing emulator (the default). */
+        /** Register a missing emulator (the default); never touch another tool's entry. */
         AUTO,
         /** Only check; a missing emulator fails the test with the command that registers it. */
-        NEVER
+        NEVER,
+        /** Like AUTO, and also replace an unusable entry of another tool. */
+        REPLACE
     }
 
     private Emulators() {
@@ -31,9 +45,9 @@ public final class Emulators {
 
     /**
      * Returns a one-line account of what was found or done, e.g. {@code "native"},
-     * {@code "already registered"} or {@code "registered by multiarch-qemu-bundle:0.1.0"}.
+     * {@code "usable"} or {@code "registered by multiarch-qemu-bundle:0.1.0"}.
      *
-     * @param imageId an image of {@code arch} (the runtime image) used for the probe
+     * @param imageId an image of {@code arch} (the runtime image) used for the proof by running
      */
     public static String ensure(Docker docker, Architecture arch, String imageId, String bundleImage, Install install) {
         Architecture engine = docker.engineArchitecture();
@@ -42,24 +56,45 @@ public final class Emulators {
         }
         Docker.Run probe = probe(docker, arch, imageId);
         if (runs(probe, arch)) {
-            return "already registered";
+            return "usable";
         }
-        String register = "docker run --rm --cap-add SYS_ADMIN --security-opt apparmor=unconfined " + bundleImage
+        String mount = "/proc/sys/fs/binfmt_misc";
+        String command = "docker run --rm --cap-add SYS_ADMIN --security-opt apparmor=unconfined " + bundleImage
                 + " install " + arch.platform() + "   (or with --privileged)";
         if (install == Install.NEVER) {
             throw new MultiarchException("No usable QEMU emulator for " + arch + " is registered in binfmt_misc of the"
                     + " Docker engine's kernel, so " + arch.dockerPlatform() + " containers cannot run (probe `uname -m`"
-                    + " exited " + probe.exitCode() + ": " + probe.output().trim() + ").\nRegister it with:\n  " + register
+                    + " exited " + probe.exitCode() + ": " + probe.output().trim() + ").\nRegister it with:\n  " + command
                     + "\nor set multiarch.binfmt.install=auto to let the extension do it.");
         }
-        checkBundle(docker, bundleImage, engine);
-        Docker.Run result = register(docker, bundleImage, arch);
+        String bundle = bundleFor(docker, bundleImage, engine);
+        Verdict verdict = status(docker, bundle, arch);
+        List<String> args = new ArrayList<>(List.of("install"));
+        if (verdict.isUsable()) {
+            throw new MultiarchException("binfmt_misc of the engine's kernel has a usable " + verdict.describeEntry()
+                    + " for " + arch + ", yet " + arch.dockerPlatform() + " containers cannot run (`uname -m` exited "
+                    + probe.exitCode() + ": " + probe.output().trim() + "). The engine's containers do not see the"
+                    + " kernel's entries: a rootless engine or a binfmt_misc namespace (Linux 6.7+) keeps its own,"
+                    + " or the entry's interpreter fails. Use a rootful engine.");
+        }
+        if (verdict.isUnusable()) {
+            if (install != Install.REPLACE) {
+                throw new MultiarchException("binfmt_misc " + verdict.describeEntry() + " matches " + arch
+                        + " but is unusable: " + verdict.reason() + ". It belongs to another tool, so it is not"
+                        + " overwritten.\nFix it: remove it (as root: echo -1 > " + mount + "/" + verdict.entry()
+                        + ") and run again, or set multiarch.binfmt.install=replace to let the extension replace it"
+                        + " with the bundle's emulator.");
+            }
+            args.add("--replace");
+        }
+        args.add(arch.platform());
+        Docker.Run result = registrar(docker, bundle, args);
         String output = result.output().trim();
-        System.err.println("[multiarch] " + arch + ": " + bundleImage + " install " + arch.platform() + " -> exit "
+        System.err.println("[multiarch] " + arch + ": " + bundle + " " + String.join(" ", args) + " -> exit "
                 + result.exitCode() + ": " + output.replace('\n', ' '));
         if (result.exitCode() != 0) {
-            throw new MultiarchException("Registering the QEMU emulator for " + arch + " failed (`" + register
-                    + "` exited " + result.exitCode() + "):\n" + output
+            throw new MultiarchException("Registering the QEMU emulator for " + arch + " failed (`" + bundle + " "
+                    + String.join(" ", args) + "` exited " + result.exitCode() + "):\n" + output
                     + "\nbinfmt_misc can only be written from a privileged container of a rootful engine.");
         }
         Docker.Run again = probe(docker, arch, imageId);
@@ -69,15 +104,26 @@ public final class Emulators {
                     + again.output().trim() + "). The engine does not see the registration: a rootless engine or a"
                     + " binfmt_misc namespace (Linux 6.7+) keeps its own entries.");
         }
-        return "registered by " + bundleImage;
+        return "registered by " + bundle;
+    }
+
+    /** The registrar's verdict on {@code arch}, read from the kernel under the engine. */
+    public static Verdict status(Docker docker, String bundle, Architecture arch) {
+        Docker.Run status = registrar(docker, bundle, List.of("status"));
+        try {
+            return Verdict.of(status.output(), arch);
+        } catch (RuntimeException e) {
+            throw new MultiarchException("The registrar of " + bundle + " could not read binfmt_misc: "
+                    + e.getMessage() + "\nbinfmt_misc can only be read and written from a privileged container of a"
+                    + " rootful engine.", e);
+        }
     }
 
     /**
      * Runs the bundle's registrar with the least power that works: CAP_SYS_ADMIN (to mount and
      * write binfmt_misc) first, {@code --privileged} if the engine refuses that container.
      */
-    private static Docker.Run register(Docker docker, String bundleImage, Architecture arch) {
-        List<String> args = List.of("install", arch.platform());
+    private static Docker.Run registrar(Docker docker, String bundleImage, List<String> args) {
         try {
             return docker.run(bundleImage, null, args, Docker.Privilege.SYS_ADMIN, "qemu-bundle");
         } catch (RuntimeException refused) {
@@ -105,22 +151,33 @@ public final class Emulators {
         return probe.exitCode() == 0 && probe.output().trim().equals(arch.uname());
     }
 
-    private static void checkBundle(Docker docker, String bundleImage, Architecture engine) {
+    /**
+     * The bundle image for the engine's architecture: the configured one when it is of that
+     * architecture, else its {@code -<engine platform>} variant (the build tags the bundle of the
+     * other architecture that way), else a clear failure.
+     */
+    static String bundleFor(Docker docker, String bundleImage, Architecture engine) {
         InspectImageResponse bundle = docker.inspect(bundleImage);
+        if (bundle != null && engine.imageArchitecture().equals(bundle.getArch())) {
+            return bundleImage;
+        }
+        String variant = bundleImage + "-" + engine.imageArchitecture();
+        InspectImageResponse other = docker.inspect(variant);
+        if (other != null && engine.imageArchitecture().equals(other.getArch())) {
+            return variant;
+        }
         if (bundle == null) {
             try {
                 docker.resolveImage(bundleImage, engine);
-                return;
+                return bundleImage;
             } catch (MultiarchException e) {
                 throw new MultiarchException("The QEMU bundle image " + bundleImage + " is needed to register an emulator,"
-                        + " but the engine does not have it and it could not be pulled. Build it with"
-                        + " qemu-bundle/build.sh, or name another one with multiarch.bundle.image.", e);
+                        + " but the engine does not have it (nor " + variant + ") and it could not be pulled. Build it"
+                        + " with qemu-bundle/build.sh, or name another one with multiarch.bundle.image.", e);
             }
         }
-        if (!engine.imageArchitecture().equals(bundle.getArch())) {
-            throw new MultiarchException("The QEMU bundle image " + bundleImage + " is built for linux/" + bundle.getArch()
-                    + " but the engine runs on " + engine.dockerPlatform() + ": use the bundle built for the engine's"
-                    + " architecture (multiarch.bundle.image).");
-        }
+        throw new MultiarchException("The QEMU bundle image " + bundleImage + " is built for linux/" + bundle.getArch()
+                + " but the engine runs on " + engine.dockerPlatform() + ", and there is no " + variant + ": use the"
+                + " bundle built for the engine's architecture (multiarch.bundle.image).");
     }
 }
