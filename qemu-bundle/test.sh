@@ -188,7 +188,18 @@ foreign_disabled() {
         && run "$B" status | grep >/dev/null '"reason":"disabled"'
 }
 check "disabled entry -> unusable, reason disabled" foreign_disabled
-echo -1 > "$MNT/$FOREIGN"
+
+foreign_replaced() { # install --replace removes the unusable entry and registers the bundle's
+    register_foreign ""
+    run "$B" install --replace riscv64 >"$TMP/o" 2>&1 || { cat "$TMP/o"; return 1; }
+    cat "$TMP/o"
+    read -r st entry _ < <(state riscv64)
+    grep -q "removed unusable entry $FOREIGN" "$TMP/o" && [ ! -e "$MNT/$FOREIGN" ] \
+        && [ "$st" = usable ] && [ "$entry" = qemu-riscv64 ] \
+        && run "$B" uninstall riscv64 >/dev/null && [ ! -e "$MNT/qemu-riscv64" ]
+}
+check "install --replace: the unusable entry is replaced by the bundle's (F)" foreign_replaced
+[ ! -e "$MNT/$FOREIGN" ] || echo -1 > "$MNT/$FOREIGN"
 
 # --- the arm64 bundle on this host: nested emulation --------------------------------------
 OTHER=arm64; [ "$ENGINE_ARCH" = arm64 ] && OTHER=amd64

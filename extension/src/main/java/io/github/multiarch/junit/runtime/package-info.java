@@ -1,0 +1,9 @@
+/**
+ * The Docker side: the engine and its images ({@link io.github.multiarch.junit.runtime.Docker}),
+ * the host class path, and the warm JVM per architecture
+ * ({@link io.github.multiarch.junit.runtime.RemoteRuntime}, {@link io.github.multiarch.junit.runtime.RuntimePool}).
+ * Internal.
+ *
+ * @since 0.1.0
+ */
+package io.github.multiarch.junit.runtime;
