@@ -7,7 +7,7 @@
 #   registrar.sh status           JSON report on stdout
 #   registrar.sh install ARCH...  register the emulators for ARCH...
 #   registrar.sh install --replace ARCH...  the same, first removing an unusable entry
-#                                 (disabled, no F flag, interpreter missing) of another tool
+#                                 (disabled, or no F flag) of another tool
 #   registrar.sh uninstall ARCH...remove ARCH's entries that point at this bundle
 #
 # ARCH: a platform name of the architecture table (s390x, arm64, arm/v7, ...), one of
@@ -146,7 +146,6 @@ analyze() {
             e = best
             if (bestok) { st = "usable"; why = "" }
             else if (ee[e] != "enabled") { st = "unusable"; why = "disabled" }
-            else if ((getline junk < ei[e]) < 0) { st = "unusable"; why = "interpreter missing" }
             else { st = "unusable"; why = "no F flag: containers cannot see the interpreter" }
             print tp[t], tq[t], st, en[e], ee[e], ef[e], ei[e], why
         }
@@ -221,17 +220,17 @@ install_one() { # install_one PLATFORM ; returns 0 on success
         err "$p: wrote the registration but the entry is not usable: $(echo "$line" | cut -f3,8)"
         return 1
     fi
-    case $out in
-        *"exists"*|*"EEXIST"*)
-            # Someone registered the same name meanwhile: accept it when it is usable for p.
-            line=$(state_of "$p")
-            if [ "$(echo "$line" | cut -f3)" = usable ]; then
-                say "$p: already registered ($(echo "$line" | cut -f4))"
-                return 0
-            fi
-            err "$p: an entry named qemu-$qemu exists but does not match $p usably; not overwriting it"
-            return 1 ;;
-    esac
+    # The write failed. Another registrar may have won a race (EEXIST; busybox's printf does not
+    # always say so): a usable entry for p now is success.
+    line=$(state_of "$p")
+    if [ "$(echo "$line" | cut -f3)" = usable ]; then
+        say "$p: already registered ($(echo "$line" | cut -f4), by another registrar meanwhile)"
+        return 0
+    fi
+    if [ -e "$MNT/qemu-$qemu" ]; then
+        err "$p: an entry named qemu-$qemu exists but does not match $p usably; not overwriting it"
+        return 1
+    fi
     out=$(echo "$out" | sed 's/^.*: //' | tail -n 1)
     err "cannot write $MNT/register: ${out:-write failed}; $PRIV_HINT"
     return 1

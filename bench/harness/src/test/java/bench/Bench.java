@@ -35,7 +35,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * {@code [multiarch] s390x JVM ready in ...}), each with its epoch microseconds. The exit code
  * is 1 when a test did not succeed. The lines of EVENTS.tsv:
  * <pre>
- * jvm      -  -  -            jvmStartUs  mainUs      -
+ * jvm      PID  -  -          jvmStartUs  mainUs      -
  * req      N  C  class        startUs     endUs       STATUS    (the class container)
  * req      N  T  displayName  startUs     endUs       STATUS    (a test)
  * </pre>
@@ -61,7 +61,7 @@ public final class Bench {
         System.setErr(timestampedErr);
         List<String> lines = new ArrayList<>();
         long jvmStartUs = ManagementFactory.getRuntimeMXBean().getStartTime() * 1000L;
-        lines.add(String.join("\t", "jvm", "-", "-", "-", Long.toString(jvmStartUs), Long.toString(mainUs), "-"));
+        lines.add(String.join("\t", "jvm", Long.toString(ProcessHandle.current().pid()), "-", "-", Long.toString(jvmStartUs), Long.toString(mainUs), "-"));
         boolean allOk = true;
         Launcher launcher = LauncherFactory.create();
         for (int i = 3; i < args.length; i++) {

@@ -3,7 +3,7 @@ package io.github.multiarch.junit;
 import io.github.multiarch.junit.binfmt.Emulators;
 import io.github.multiarch.junit.remote.Agent;
 import io.github.multiarch.junit.remote.AgentSessionHandle;
-import io.github.multiarch.junit.remote.MethodKey;
+import io.github.multiarch.junit.remote.TestKey;
 import io.github.multiarch.junit.runtime.Classpath;
 import io.github.multiarch.junit.runtime.Docker;
 import io.github.multiarch.junit.runtime.RemoteRuntime;
@@ -44,7 +44,7 @@ class RunsOnExtension implements ExecutionCondition, BeforeAllCallback, AfterAll
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Optional<AgentSessionHandle> agent = Agent.session(context);
-        if (agent.isPresent() && context.getTestMethod().isPresent()) {
+        if (agent.isPresent() && TestKey.isTest(context)) {
             return agent.get().gate(context);
         }
         return ConditionEvaluationResult.enabled("@RunsOn");
@@ -90,6 +90,14 @@ class RunsOnExtension implements ExecutionCondition, BeforeAllCallback, AfterAll
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                     ExtensionContext context) throws Throwable {
+        runRemotely(invocation, context);
+    }
+
+    /**
+     * Runs the test of {@code context} in the remote JVM instead of here, and reports what the
+     * remote JVM said: passed, failed (the remote exception), aborted, or never run (an error).
+     */
+    private static void runRemotely(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
         if (inAgent(context)) {
             invocation.proceed();
             return;
@@ -97,7 +105,7 @@ class RunsOnExtension implements ExecutionCondition, BeforeAllCallback, AfterAll
         invocation.skip();
         Target target = Target.of(context).orElseThrow();
         RemoteSession session = session(context, target);
-        RemoteSession.Result result = session.run(MethodKey.of(context.getRequiredTestClass(), context.getRequiredTestMethod()));
+        RemoteSession.Result result = session.run(TestKey.of(context));
         RemoteSession.replay(result.out(), result.err());
         switch (result.outcome()) {
             case SUCCESSFUL:
@@ -141,7 +149,7 @@ class RunsOnExtension implements ExecutionCondition, BeforeAllCallback, AfterAll
     @Override
     public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                             ExtensionContext context) throws Throwable {
-        unsupported(invocation, context, "@ParameterizedTest, @RepeatedTest and other test templates");
+        runRemotely(invocation, context); // each invocation of a @ParameterizedTest, @RepeatedTest, ...
     }
 
     @Override
@@ -177,14 +185,18 @@ class RunsOnExtension implements ExecutionCondition, BeforeAllCallback, AfterAll
         }
         invocation.skip();
         throw new ExtensionConfigurationException(what + " cannot run under @RunsOn yet (" + context.getDisplayName()
-                + "): this version runs plain @Test methods remotely. Use @Test methods, or move this test out of"
-                + " the @RunsOn class.");
+                + "): this version runs @Test methods and test templates (@ParameterizedTest, @RepeatedTest)"
+                + " remotely. Use those, or move this test out of the @RunsOn class.");
     }
 
-    /** The session of {@code target}, kept in the store of the context that owns it. */
+    /**
+     * The session of {@code target}, kept in the store of the context that owns it: the annotated
+     * class's, or the annotated method's (for a test template, the template's, not an invocation's).
+     */
     private static RemoteSession session(ExtensionContext context, Target target) {
         ExtensionContext scope = context;
-        while (!target.isScope(scope)) {
+        while (!target.isScope(scope) || (target.isMethodScope()
+                && scope.getParent().flatMap(ExtensionContext::getTestMethod).isPresent())) {
             scope = scope.getParent().orElseThrow(() -> new IllegalStateException("No context for " + target.key()));
         }
         ExtensionContext root = context.getRoot();

@@ -9,8 +9,6 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Every misuse fails with a message that names the problem and the fix; nothing passes by accident. */
@@ -77,10 +75,10 @@ class MisuseTest {
     }
 
     @Test
-    void testTemplatesFailClearlyInsteadOfRunningOnTheHost() {
-        Kit.run(Parameterized.class).testEvents().assertThatEvents().haveAtLeastOne(finishedWithFailure(
+    void dynamicTestsFailClearlyInsteadOfRunningOnTheHost() {
+        Kit.run(Factory.class).allEvents().assertThatEvents().haveAtLeastOne(finishedWithFailure(
                 instanceOf(ExtensionConfigurationException.class),
-                message(m -> m.contains("cannot run under @RunsOn yet"))));
+                message(m -> m.contains("@TestFactory (dynamic tests) cannot run under @RunsOn yet"))));
     }
 
     @RunsOn("sparc64")
@@ -124,10 +122,10 @@ class MisuseTest {
     }
 
     @RunsOn("s390x")
-    static class Parameterized {
-        @ParameterizedTest
-        @ValueSource(ints = {1, 2})
-        void test(int i) {
+    static class Factory {
+        @org.junit.jupiter.api.TestFactory
+        java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tests() {
+            return java.util.stream.Stream.of(org.junit.jupiter.api.DynamicTest.dynamicTest("one", () -> { }));
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.EventConditions.uniqueIdSubstring;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
@@ -75,6 +76,71 @@ class RemoteExecutionTest {
                 .isInstanceOf(TestAbortedException.class).hasMessageContaining("not on this CPU");
         assertThat(run.out()).contains("stdout of failsAnAssertion on s390x");
         assertThat(run.err()).contains("stderr of failsAnAssertion on s390x");
+    }
+
+    @Test
+    void parameterizedAndRepeatedTestsRunRemotelyOneInvocationAtATime() {
+        Events tests = Kit.run(Templates.class).testEvents();
+
+        tests.assertStatistics(s -> s.started(6).succeeded(5).failed(1));
+        tests.assertThatEvents().haveExactly(1, event(uniqueIdSubstring("lengths"), finishedWithFailure(
+                instanceOf(AssertionFailedError.class), message(m -> m.startsWith("too long on s390x: ccc ==> expected: <true>")))));
+    }
+
+    @Test
+    void nestedClassesInheritTheArchitectureAndShareTheOuterLifecycle() {
+        Events tests = Kit.run(Outer.class).testEvents();
+
+        tests.assertStatistics(s -> s.started(3).succeeded(3));
+        assertThat(Outer.beforeAll).isZero();
+    }
+
+    @RunsOn("s390x")
+    static class Templates {
+        @org.junit.jupiter.params.ParameterizedTest
+        @org.junit.jupiter.params.provider.ValueSource(strings = {"a", "bb", "ccc"})
+        void lengths(String s) {
+            org.junit.jupiter.api.Assertions.assertTrue(s.length() < 3, "too long on " + System.getProperty("os.arch") + ": " + s);
+        }
+
+        @org.junit.jupiter.api.RepeatedTest(3)
+        void repeated(org.junit.jupiter.api.RepetitionInfo info) {
+            assertEquals("s390x", System.getProperty("os.arch"));
+            assertEquals(3, info.getTotalRepetitions());
+        }
+    }
+
+    @RunsOn("s390x")
+    static class Outer {
+        static int beforeAll;
+
+        @BeforeAll
+        static void once() {
+            beforeAll++;
+        }
+
+        @Test
+        void outer() {
+            assertEquals("s390x", System.getProperty("os.arch"));
+        }
+
+        @org.junit.jupiter.api.Nested
+        class Inner {
+            @Test
+            void inner() {
+                assertEquals("s390x", System.getProperty("os.arch"));
+                assertEquals(1, beforeAll, "the outer @BeforeAll ran once, in the same remote JVM");
+            }
+
+            @org.junit.jupiter.api.Nested
+            class Deeper {
+                @Test
+                void deeper() {
+                    assertEquals("s390x", System.getProperty("os.arch"));
+                    assertEquals(1, beforeAll);
+                }
+            }
+        }
     }
 
     @RunsOn("s390x")

@@ -71,6 +71,10 @@ public final class Emulators {
         Verdict verdict = status(docker, bundle, arch);
         List<String> args = new ArrayList<>(List.of("install"));
         if (verdict.isUsable()) {
+            Docker.Run meanwhile = probe(docker, arch, imageId);
+            if (runs(meanwhile, arch)) {
+                return "usable (registered meanwhile by " + verdict.entry() + ")"; // another JVM won the race
+            }
             throw new MultiarchException("binfmt_misc of the engine's kernel has a usable " + verdict.describeEntry()
                     + " for " + arch + ", yet " + arch.dockerPlatform() + " containers cannot run (`uname -m` exited "
                     + probe.exitCode() + ": " + probe.output().trim() + "). The engine's containers do not see the"

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * What binfmt_misc of the engine's kernel says about one architecture, as the registrar's
  * {@code status} reports it: {@code usable} (an enabled entry with the F flag, whatever its
- * name), {@code unusable} (disabled, no F flag, or interpreter missing; {@link #reason} says
+ * name), {@code unusable} (disabled, or no F flag so containers cannot see the interpreter; {@link #reason} says
  * which), {@code absent}, or {@code native}.
  *
  * @since 0.1.0

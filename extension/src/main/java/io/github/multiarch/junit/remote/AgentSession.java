@@ -78,9 +78,9 @@ final class AgentSession implements TestExecutionListener, Runnable {
         }
     }
 
-    /** Called by the extension, in this session's launcher thread, before each test method. */
+    /** Called by the extension, in this session's launcher thread, before each test (see {@link TestKey#isTest}). */
     ConditionEvaluationResult gate(ExtensionContext context) {
-        String key = MethodKey.of(context.getRequiredTestClass(), context.getRequiredTestMethod());
+        String key = TestKey.of(context);
         if (!readySent) {
             send(Frame.of(Frame.Kind.READY, id, ""));
             readySent = true;

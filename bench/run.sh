@@ -1,0 +1,573 @@
+#!/usr/bin/env bash
+# Issue #5's benchmark: what @RunsOn costs, each figure next to a baseline measured in the same
+# run, on this machine. Not part of the default test run.
+#
+#   bench/run.sh            # everything (about 20-25 min with the images cached)
+#
+# Needs what the README's set-up gives (tools/setup.sh: engine, QEMU bundle, JRE images) and the
+# extension installed in ~/.m2 (mvn -B -ntp -q install -pl extension -am -DskipTests).
+# Builds, once and cached by their inputs, an s390x image with Maven and a JDK
+# (multiarch-bench-mvn:17-s390x) and tries once to build a riscv64 JRE image
+# (multiarch-bench-jre:21-riscv64, Debian trixie). Everything it writes goes to bench/work/
+# (git-ignored) except the report, bench/results/latest.md. See bench/README.md.
+#
+# Environment: BENCH_REPEATS (3) repeats of each cold-start measurement;
+# BENCH_FIGURES ("1 2 3 4") which figures to measure (5, memory, is sampled during 3 and 4);
+# BENCH_RETRY_IMAGES=1 retries an image build that failed before; BENCH_MATRIX_PARALLELISM
+# (the number of matrix classes) JUnit's fixed parallelism in the matrix run;
+# BENCH_MATRIX_SEQUENTIAL (1) also runs the matrix without parallel classes, for the breakdown.
+set -euo pipefail
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH/.." && pwd)
+WORK=$BENCH/work
+RUN=$WORK/run
+REPEATS=${BENCH_REPEATS:-3}
+FIGURES=${BENCH_FIGURES:-1 2 3 4}
+MATRIX_SEQUENTIAL=${BENCH_MATRIX_SEQUENTIAL:-1}
+VERSION=$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
+JUNIT_VERSION=6.1.3
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+BUNDLE_IMAGE=multiarch-qemu-bundle:$VERSION
+MVN_IMAGE=multiarch-bench-mvn:17-s390x
+RISCV_IMAGE=multiarch-bench-jre:21-riscv64
+HASH_LABEL=io.github.multiarch.bench.input-hash
+M2=${BENCH_HOST_M2:-$HOME/.m2/repository}
+ARCHES="s390x arm64 ppc64le"   # + riscv64 when its image can be built
+declare -A JRE_IMAGE=([s390x]=multiarch-jre:17-s390x [arm64]=multiarch-jre:17-arm64
+                      [ppc64le]=multiarch-jre:17-ppc64le [riscv64]=$RISCV_IMAGE)
+# The same Maven timestamps in the host's and the container's builds, for the phase breakdown.
+MVN_LOG_OPTS="-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"
+export TZ=UTC
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: ERROR: $*" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1000 }'; }
+record() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >>"$RUN/times.tsv"; } # record NAME SECONDS RC [NOTE]
+meta() { printf '%s\t%s\n' "$1" "$2" >>"$RUN/meta.tsv"; }
+
+# ---- cleanup: only what this run started -------------------------------------------------
+BG_PIDS=()
+descendants() { # pids of every live descendant of $1
+    local p c
+    for p in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        echo "$p"; descendants "$p"
+    done
+}
+is_ours() { # is_ours PID: the process is (or was, when $2 lists it) a descendant of this script
+    local p=$1 i=0
+    while [ "$p" -gt 1 ] && [ $i -lt 50 ]; do
+        [ "$p" = $$ ] && return 0
+        p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null) || return 1
+        i=$((i + 1))
+    done
+    return 1
+}
+OUR_JVMS=" "
+cleanup() {
+    local rc=$? pids ids
+    trap - EXIT INT TERM
+    for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    pids=$(descendants $$ | tr '\n' ' ')
+    # runtime containers of JVMs this run started (their io.github.multiarch.pid label)
+    ids=$(docker ps -q --no-trunc --filter label=io.github.multiarch \
+          --format '{{.ID}} {{.Label "io.github.multiarch.pid"}}' 2>/dev/null \
+          | while read -r id pid; do case " $pids $OUR_JVMS " in *" $pid "*) echo "$id" ;; esac; done)
+    # JVMs and builds first (SIGTERM: their shutdown hooks remove their runtimes)
+    [ -z "${pids// /}" ] || kill $pids 2>/dev/null || true
+    ids="$ids $(docker ps -aq --filter "label=io.github.multiarch.bench.run=$$" 2>/dev/null)"
+    [ -z "${ids// /}" ] || docker rm -f $ids >/dev/null 2>&1 || true
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- preflight ---------------------------------------------------------------------------
+mkdir -p "$WORK"
+exec 9>"$WORK/.lock"
+flock -n 9 || die "another bench/run.sh is running (lock $WORK/.lock)"
+command -v docker >/dev/null && docker version >/dev/null 2>&1 \
+    || die "no Docker engine answers; run tools/setup.sh first"
+for c in mvn java mmdebstrap; do command -v $c >/dev/null || die "$c not found (tools/setup.sh installs mmdebstrap)"; done
+EXT_JAR=$M2/io/github/multiarch/multiarch-junit/$VERSION/multiarch-junit-$VERSION.jar
+[ -f "$EXT_JAR" ] || die "$EXT_JAR missing: run mvn -B -ntp -q install -pl extension -am -DskipTests first"
+docker image inspect "$BUNDLE_IMAGE" >/dev/null 2>&1 || die "$BUNDLE_IMAGE missing: run tools/setup.sh first"
+for a in s390x arm64 ppc64le; do
+    got=$(docker image inspect --format '{{.Architecture}}' "${JRE_IMAGE[$a]}" 2>/dev/null) \
+        || die "${JRE_IMAGE[$a]} missing: run tools/setup.sh first"
+    [ "$got" = "$a" ] || die "${JRE_IMAGE[$a]} is for $got, not $a"
+done
+START_MS=$(now_ms)
+rm -rf "$RUN"; mkdir -p "$RUN/cold" "$RUN/warm" "$RUN/suite" "$WORK/images" "$WORK/lib"
+: >"$RUN/times.tsv"; : >"$RUN/meta.tsv"; : >"$RUN/mem.tsv"
+meta started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+meta commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+meta host "$(uname -m), $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+meta docker "$(docker version --format '{{.Server.Version}}' 2>/dev/null), cgroup $( [ -d /sys/fs/cgroup/memory/docker ] && echo v1 || echo v2)"
+meta host_java "$(java -version 2>&1 | head -n 1)"
+meta host_maven "$(mvn -v 2>/dev/null | head -n 1 | sed 's/\x1b\[[0-9;]*m//g')"
+
+# Emulators: registered by tools/setup.sh; riscv64 is registered here if needed (the bundle's
+# registrar counts a matching entry as success and never overwrites another tool's entry).
+qemu_name() { case $1 in arm64) echo aarch64 ;; *) echo "$1" ;; esac; }
+emulator_ok() { local f; f=/proc/sys/fs/binfmt_misc/qemu-$(qemu_name "$1"); [ -f "$f" ] && grep -qx enabled "$f" && grep -q '^flags:.*F' "$f"; }
+ensure_emulators() {
+    local missing="" a
+    for a in "$@"; do emulator_ok "$a" || missing="$missing $a"; done
+    [ -z "$missing" ] && return 0
+    log "registering emulators:$missing ($BUNDLE_IMAGE)"
+    # as the extension does: CAP_SYS_ADMIN first, --privileged where that is not enough
+    # shellcheck disable=SC2086
+    docker run --rm --cap-add SYS_ADMIN --security-opt apparmor=unconfined --label "io.github.multiarch.bench.run=$$" \
+            "$BUNDLE_IMAGE" install $missing >&2 \
+        || docker run --rm --privileged --label "io.github.multiarch.bench.run=$$" "$BUNDLE_IMAGE" install $missing >&2
+}
+ensure_emulators s390x arm64 ppc64le
+
+# Other work on this machine skews every figure (2 cores) and test suites may re-register the
+# emulators. Wait (up to BENCH_QUIET_TIMEOUT s) until no JVM of others runs, and record any
+# that run during the measurements, and any change of the binfmt_misc entries, for the report.
+foreign_jvms() { # JVMs on the host that are neither this run's nor inside a container
+    local p q i comm
+    for p in $(pgrep -x java 2>/dev/null); do
+        q=$p; i=0
+        while [ "$q" -gt 1 ] && [ $i -lt 50 ]; do
+            [ "$q" = $$ ] && continue 2
+            comm=$(cat "/proc/$q/comm" 2>/dev/null) || continue 2
+            [[ "$comm" == containerd-shim* ]] && continue 2
+            q=$(awk '{print $4}' "/proc/$q/stat" 2>/dev/null) || continue 2
+            i=$((i + 1))
+        done
+        echo "$p"
+    done
+}
+quiet_wait() {
+    local waited=0 limit=${BENCH_QUIET_TIMEOUT:-900} quiet=0
+    while [ $waited -lt "$limit" ]; do
+        if [ -z "$(foreign_jvms)" ]; then
+            quiet=$((quiet + 1)); [ $quiet -ge 3 ] && return 0
+        else
+            [ $quiet = 0 ] && [ $((waited % 60)) = 0 ] && log "waiting for other JVMs on this machine to finish: $(foreign_jvms | tr '\n' ' ')"
+            quiet=0
+        fi
+        sleep 5; waited=$((waited + 5))
+    done
+    log "other JVMs still running after $limit s; measuring anyway (the report says so)"
+}
+binfmt_state() { local a; for a in s390x aarch64 ppc64le riscv64; do
+    printf '%s=%s ' "$a" "$(sed -n 's/^interpreter //p' /proc/sys/fs/binfmt_misc/qemu-$a 2>/dev/null | head -n 1)"; done; }
+interference_start() {
+    (
+        last=$(binfmt_state)
+        while :; do
+            f=$(foreign_jvms | tr '\n' ' ')
+            [ -z "$f" ] || printf '%s\tjvm\t%s\n' "$(date +%s)" "$f" >>"$RUN/interference.tsv"
+            now=$(binfmt_state)
+            if [ "$now" != "$last" ]; then
+                printf '%s\tbinfmt\t%s\n' "$(date +%s)" "$now" >>"$RUN/interference.tsv"; last=$now
+            fi
+            sleep 2
+        done
+    ) &
+    BG_PIDS+=("$!")
+}
+
+# ---- images built here: Maven + JDK on s390x, and a riscv64 JRE (cached by input hash) -----
+image_hash() { docker image inspect --format "{{index .Config.Labels \"$HASH_LABEL\"}}" "$1" 2>/dev/null || true; }
+# build_image TAG PLATFORM DEBIAN_ARCH SUITE PACKAGES JAVA_HOME TRIES CMD [once]
+# Returns 1 (with the reason in $WORK/images/TAG.failed) when it cannot be built; with "once", a
+# failure is remembered for the same inputs and not tried again (BENCH_RETRY_IMAGES=1 does).
+build_image() {
+    local tag=$1 plat=$2 darch=$3 suite=$4 pkgs=$5 jhome=$6 tries=$7 cmd=$8 once=${9:-} hash dir df try ok= opts
+    opts=(--mode=root --variant=essential --include="$pkgs"
+          --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
+          --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*'
+          --essential-hook='mkdir -p "$1/usr/share/man/man1"')
+    df="FROM scratch
+ADD rootfs.tar /
+ENV JAVA_HOME=$jhome PATH=$jhome/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
+CMD $cmd"
+    hash=$(printf '%s\n' "$suite" "$MIRROR" "$plat" "${opts[*]}" "$df" | sha256sum | cut -c1-32)
+    local failed="$WORK/images/${tag//[:\/]/_}.failed"
+    if [ "$(image_hash "$tag")" = "$hash" ]; then log "$tag up to date"; rm -f "$failed"; return 0; fi
+    if [ "$once" = once ] && [ -f "$failed" ] && [ "$(head -n 1 "$failed")" = "$hash" ] \
+            && [ "${BENCH_RETRY_IMAGES:-0}" != 1 ]; then
+        log "$tag: not built, as before ($(sed -n 2p "$failed")); BENCH_RETRY_IMAGES=1 tries again"
+        return 1
+    fi
+    quiet_wait # test suites of others may re-register the emulators mmdebstrap needs
+    dir=$(mktemp -d /var/tmp/multiarch-bench-image.XXXXXX)
+    local t0; t0=$(now_ms)
+    log "building $tag: mmdebstrap $suite $darch (+$pkgs), then docker build --platform linux/$plat"
+    for try in $(seq 1 "$tries"); do
+        # maintainer scripts run under emulation: the emulator must be registered (again, if a
+        # test suite running on this machine removed it meanwhile)
+        ensure_emulators "$plat" || true
+        if mmdebstrap --arch="$darch" "${opts[@]}" --aptopt='Acquire::Retries "3"' \
+                "$suite" "$dir/rootfs.tar" "$MIRROR" </dev/null >>"$WORK/images/${tag//[:\/]/_}.log" 2>&1; then
+            ok=1; break
+        fi
+        log "mmdebstrap for $tag failed (try $try of $tries)"
+        rm -f "$dir/rootfs.tar"
+    done
+    if [ -z "$ok" ]; then
+        local why
+        why=$(grep -Eo '(Failed to fetch|Err:[0-9]+|E: Unable to[^.]*|Unable to locate package|has no installation candidate|Unmet dependencies|error processing package)[^ ]* ?[^ ]*( [^ ]*)?( 404[^[]*)?' \
+              "$WORK/images/${tag//[:\/]/_}.log" | sort -u | head -n 6 | tr '\n' ';' || true)
+        [ -n "$why" ] || why="mmdebstrap failed: $(tail -n 3 "$WORK/images/${tag//[:\/]/_}.log" | tr '\n' ' ')"
+        printf '%s\n%s\n' "$hash" "$why" >"$failed"
+        rm -rf "$dir"
+        log "$tag: cannot be built: $why (log: $WORK/images/${tag//[:\/]/_}.log)"
+        return 1
+    fi
+    printf '%s\n' "$df" >"$dir/Dockerfile"
+    if ! DOCKER_BUILDKIT=0 docker build -q --platform "linux/$plat" --label "$HASH_LABEL=$hash" -t "$tag" "$dir" \
+            >/dev/null 2>>"$WORK/images/${tag//[:\/]/_}.log"; then
+        rm -rf "$dir"; printf '%s\n%s\n' "$hash" "docker build failed" >"$failed"; return 1
+    fi
+    rm -rf "$dir"
+    [ "$(docker image inspect --format '{{.Architecture}}' "$tag")" = "$plat" ] || die "$tag is not a $plat image"
+    log "$tag built in $(secs "$t0" "$(now_ms)") s"
+}
+build_image "$MVN_IMAGE" s390x s390x bookworm openjdk-17-jdk-headless,maven \
+    /usr/lib/jvm/java-17-openjdk-s390x 2 '["mvn","-v"]' || die "cannot build $MVN_IMAGE"
+docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" mvn -v 2>&1 \
+    | grep -q 'Apache Maven' || die "$MVN_IMAGE: mvn -v does not run"
+meta mvn_image "$MVN_IMAGE: $(docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" \
+    sh -c 'mvn -v 2>/dev/null | head -n 1; java -version 2>&1 | head -n 1' | sed 's/\x1b\[[0-9;]*m//g' | tr '\n' ' ')"
+RISCV=""
+if ensure_emulators riscv64 \
+    && build_image "$RISCV_IMAGE" riscv64 riscv64 trixie openjdk-21-jre-headless \
+        /usr/lib/jvm/java-21-openjdk-riscv64 1 '["java","-version"]' once; then
+    if docker run --rm --platform linux/riscv64 --label "io.github.multiarch.bench.run=$$" "$RISCV_IMAGE" \
+            java -version >/dev/null 2>&1; then
+        RISCV=riscv64; ARCHES="$ARCHES riscv64"
+    else
+        meta riscv64 "not measured: $RISCV_IMAGE is built but java -version does not run in it"
+    fi
+else
+    meta riscv64 "not measured: $(sed -n 2p "$WORK/images/${RISCV_IMAGE//[:\/]/_}.failed" 2>/dev/null || echo 'emulator could not be registered')"
+fi
+meta arches "$ARCHES"
+
+# ---- the projects ------------------------------------------------------------------------
+cap() { case $1 in s390x) echo S390x ;; arm64) echo Arm64 ;; ppc64le) echo Ppc64le ;; riscv64) echo Riscv64 ;; esac; }
+# pom ARTIFACT WITH_EXTENSION(yes|no)
+pom() {
+    cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0"
+         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>io.github.multiarch.bench</groupId>
+  <artifactId>$1</artifactId>
+  <version>1.0</version>
+  <properties>
+    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+    <maven.compiler.release>17</maven.compiler.release>
+  </properties>
+  <dependencyManagement>
+    <dependencies>
+      <dependency>
+        <groupId>org.junit</groupId><artifactId>junit-bom</artifactId><version>$JUNIT_VERSION</version>
+        <type>pom</type><scope>import</scope>
+      </dependency>
+    </dependencies>
+  </dependencyManagement>
+  <dependencies>
+$( [ "$2" = yes ] && cat <<EOT
+    <dependency>
+      <groupId>io.github.multiarch</groupId><artifactId>multiarch-junit</artifactId><version>$VERSION</version>
+      <scope>test</scope>
+    </dependency>
+EOT
+)
+    <dependency>
+      <groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId><scope>test</scope>
+    </dependency>
+  </dependencies>
+  <build>
+    <plugins>
+      <!-- Every plugin of the test lifecycle pinned: the container's Maven uses the same ones. -->
+      <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+      <plugin><groupId>org.apache.maven.plugins</groupId><artifactId>maven-compiler-plugin</artifactId><version>3.13.0</version></plugin>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId><artifactId>maven-surefire-plugin</artifactId><version>3.5.4</version>
+$( [ "$2" = yes ] && cat <<EOT
+        <configuration>
+          <environmentVariables><TESTCONTAINERS_RYUK_DISABLED>true</TESTCONTAINERS_RYUK_DISABLED></environmentVariables>
+        </configuration>
+EOT
+)
+      </plugin>
+    </plugins>
+  </build>
+</project>
+EOF
+}
+# suite_class DIR ARCH N ANNOTATE(yes|no): a class of 20 trivial tests
+suite_class() {
+    local dir=$1 arch=$2 n=$3 ann=$4 name i f
+    name="$(cap "$arch")Suite${n}Test"
+    f="$dir/src/test/java/bench/suite/$name.java"
+    mkdir -p "$(dirname "$f")"
+    {
+        echo "package bench.suite;"
+        echo
+        [ "$ann" = yes ] && echo "import io.github.multiarch.junit.RunsOn;"
+        echo "import static org.junit.jupiter.api.Assertions.assertEquals;"
+        echo "import org.junit.jupiter.api.Test;"
+        echo
+        [ "$ann" = yes ] && echo "@RunsOn(\"$arch\")"
+        echo "class $name {"
+        for i in $(seq -w 1 20); do
+            echo "    @Test void test$i() { assertEquals($((10#$i * 2)), $((10#$i)) + $((10#$i))); }"
+        done
+        echo "}"
+    } >"$f"
+}
+# gen_suite DIR ARTIFACT "ARCHES" ANNOTATE PARALLELISM(0 = sequential)
+gen_suite() {
+    local dir=$1 artifact=$2 arches=$3 ann=$4 par=$5 a n
+    rm -rf "$dir"; mkdir -p "$dir/src/test/resources"
+    pom "$artifact" "$ann" >"$dir/pom.xml"
+    for a in $arches; do for n in 1 2 3 4 5; do suite_class "$dir" "$a" "$n" "$ann"; done; done
+    {
+        for a in $arches; do echo "multiarch.image.$a=${JRE_IMAGE[$a]}"; done
+        if [ "$par" != 0 ]; then
+            echo "junit.jupiter.execution.parallel.enabled=true"
+            echo "junit.jupiter.execution.parallel.mode.default=same_thread"
+            echo "junit.jupiter.execution.parallel.mode.classes.default=concurrent"
+            echo "junit.jupiter.execution.parallel.config.strategy=fixed"
+            echo "junit.jupiter.execution.parallel.config.fixed.parallelism=$par"
+        fi
+    } >"$dir/src/test/resources/junit-platform.properties"
+}
+
+log "preparing projects and Maven repositories under $WORK"
+# The console launcher (figure 1's naive baseline), from Maven Central through Maven.
+CONSOLE_JAR=$M2/org/junit/platform/junit-platform-console-standalone/$JUNIT_VERSION/junit-platform-console-standalone-$JUNIT_VERSION.jar
+[ -f "$CONSOLE_JAR" ] || mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
+    -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_VERSION" -Dtransitive=false >&2
+[ -f "$CONSOLE_JAR" ] || die "cannot get junit-platform-console-standalone $JUNIT_VERSION"
+cp "$CONSOLE_JAR" "$WORK/lib/console.jar"
+
+# Figures 1-2: the harness project (bench/harness plus 200-test classes), compiled once.
+H=$WORK/harness
+rm -rf "$H"; cp -r "$BENCH/harness" "$H"
+for variant in S390x Plain; do
+    f="$H/src/test/java/bench/Empty200$variant.java"
+    {
+        echo "package bench;"
+        echo "import org.junit.jupiter.api.Test;"
+        [ $variant = S390x ] && echo "@io.github.multiarch.junit.RunsOn(\"s390x\")"
+        echo "class Empty200$variant {"
+        for i in $(seq -w 1 200); do echo "    @Test void t$i() { }"; done
+        echo "}"
+    } >"$f"
+done
+(cd "$H" && mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test >&2) \
+    || die "cannot build the harness ($H)"
+HCP=$H/target/test-classes:$(cat "$H/cp.txt")
+
+# Figures 3-4: generated projects (5 classes x 20 trivial tests per architecture).
+S=$WORK/suites
+gen_suite "$S/plain" bench-suite-plain s390x no 0          # no annotation: native, and inside the s390x container
+gen_suite "$S/s390x" bench-suite-s390x s390x yes 0         # figure 3's harness run = the s390x single run
+for a in $ARCHES; do [ $a = s390x ] || gen_suite "$S/$a" "bench-suite-$a" "$a" yes 0; done
+NCLASSES=$(( 5 * $(wc -w <<<"$ARCHES") ))
+PAR=${BENCH_MATRIX_PARALLELISM:-$NCLASSES}
+gen_suite "$S/matrix" bench-suite-matrix "$ARCHES" yes "$PAR"
+[ "$MATRIX_SEQUENTIAL" = 1 ] && gen_suite "$S/matrix-seq" bench-suite-matrix-seq "$ARCHES" yes 0
+meta matrix_parallelism "$PAR"
+
+# Maven repositories: ~/.m2 for the host builds, $WORK/m2-container for the container's build;
+# each primed by an online run of the same projects so that every measured run is -o.
+prime() { # prime DIR [mvn options]: an online build whose only purpose is to fill the local repository
+    local dir=$1; shift
+    (cd "$dir" && mvn -B -ntp -q "$@" test >"$WORK/prime.log" 2>&1) || { tail -n 30 "$WORK/prime.log" >&2; die "priming $dir failed"; }
+    rm -rf "$dir/target"
+}
+MARK=$(sha256sum "$S/plain/pom.xml" "$S/s390x/pom.xml" | sha256sum | cut -c1-16)
+if [ ! -f "$WORK/m2-container/.primed-$MARK" ]; then
+    log "priming $WORK/m2-container (native online build of the plain project)"
+    prime "$S/plain" -Dmaven.repo.local="$WORK/m2-container"
+    touch "$WORK/m2-container/.primed-$MARK"
+fi
+if [ ! -f "$WORK/.host-primed-$MARK" ]; then
+    log "priming $M2 for the host builds"
+    prime "$S/plain"
+    (cd "$S/s390x" && mvn -B -ntp -q test-compile >&2 && rm -rf target) || die "priming $S/s390x failed"
+    touch "$WORK/.host-primed-$MARK"
+fi
+
+# ---- helpers for the measurements --------------------------------------------------------
+docker_run() { # a container of this run (labelled, removed on exit)
+    docker run --rm --label "io.github.multiarch.bench.run=$$" "$@"
+}
+wait_no_runtime() { # wait_no_runtime PID: until the runtime containers of that JVM are gone
+    local i
+    for i in $(seq 1 60); do
+        [ -z "$(docker ps -q --filter "label=io.github.multiarch.pid=$1")" ] && return 0
+        sleep 0.5
+    done
+    log "runtime containers of JVM $1 still there after 30 s"
+}
+# Memory sampler: every 0.5 s, the cgroup memory of every container of this run (runtimes of
+# JVMs this script started, and its own containers): PHASE PURPOSE ID RSS MAX_USAGE (bytes).
+mem_start() {
+    local phase=$1
+    (
+        declare -A purpose=()
+        n=0
+        while :; do
+            if [ $((n % 4)) = 0 ]; then
+                while IFS='|' read -r id p pid run; do
+                    [ -n "$id" ] && [ -z "${purpose[$id]:-}" ] || continue
+                    if [ "$run" = "$$" ] || { [[ "$pid" =~ ^[0-9]+$ ]] && is_ours "$pid"; }; then
+                        purpose[$id]=$p
+                    else
+                        purpose[$id]=-
+                    fi
+                done < <(docker ps --no-trunc --filter label=io.github.multiarch --format \
+                    '{{.ID}}|{{.Label "io.github.multiarch"}}|{{.Label "io.github.multiarch.pid"}}|-' 2>/dev/null;
+                    docker ps --no-trunc --filter "label=io.github.multiarch.bench.run=$$" --format \
+                    '{{.ID}}|{{.Label "io.github.multiarch.bench"}}|-|{{.Label "io.github.multiarch.bench.run"}}' 2>/dev/null)
+            fi
+            for id in "${!purpose[@]}"; do
+                [ "${purpose[$id]}" = - ] && continue
+                d=/sys/fs/cgroup/memory/docker/$id
+                if [ -d "$d" ]; then
+                    rss=$(awk '$1 == "total_rss" {print $2}' "$d/memory.stat" 2>/dev/null) || continue
+                    max=$(cat "$d/memory.max_usage_in_bytes" 2>/dev/null) || continue
+                else
+                    d=/sys/fs/cgroup/system.slice/docker-$id.scope
+                    [ -d "$d" ] || continue
+                    rss=$(awk '$1 == "anon" {print $2}' "$d/memory.stat" 2>/dev/null) || continue
+                    max=$(cat "$d/memory.peak" 2>/dev/null) || continue
+                fi
+                printf '%s\t%s\t%s\t%s\t%s\n' "$phase" "${purpose[$id]}" "${id:0:12}" "$rss" "$max" >>"$RUN/mem.tsv"
+            done
+            n=$((n + 1))
+            sleep 0.5
+        done
+    ) &
+    MEM_PID=$!
+    BG_PIDS+=("$MEM_PID")
+}
+mem_stop() { kill "$MEM_PID" 2>/dev/null || true; wait "$MEM_PID" 2>/dev/null || true; }
+
+# mvn_suite NAME DIR: `mvn -o test` on the host from a clean target/, timed
+mvn_suite() {
+    local name=$1 dir=$2 t0 rc=0
+    rm -rf "$dir/target"
+    log "figure: $name (mvn -o test in $dir)"
+    t0=$(now_ms)
+    (cd "$dir" && MAVEN_OPTS="$MVN_LOG_OPTS" mvn -o -B -ntp test) >"$RUN/suite/$name.log" 2>&1 || rc=$?
+    local s; s=$(secs "$t0" "$(now_ms)")
+    record "$name" "$s" "$rc" "$t0"
+    log "  $name: $s s (exit $rc)"
+    [ $rc = 0 ] || tail -n 40 "$RUN/suite/$name.log" | sed 's/^/    /' >&2
+}
+
+quiet_wait
+ensure_emulators s390x arm64 ppc64le $RISCV
+meta binfmt_at_start "$(binfmt_state)"
+: >"$RUN/interference.tsv"
+interference_start
+
+# ---- figure 1: cold start ----------------------------------------------------------------
+if [[ " $FIGURES " == *" 1 "* ]]; then
+    log "figure 1: cold start, $REPEATS times each (interleaved)"
+    docker_run --platform linux/s390x "${JRE_IMAGE[s390x]}" java -version >/dev/null 2>&1 # page cache, untimed
+    for i in $(seq 1 "$REPEATS"); do
+        t0=$(now_ms); rc=0
+        docker_run --platform linux/s390x "${JRE_IMAGE[s390x]}" java -version >/dev/null 2>&1 || rc=$?
+        record cold.floor "$(secs "$t0" "$(now_ms)")" $rc
+
+        t0=$(now_ms); rc=0
+        docker_run --platform linux/s390x -v "$H/target/test-classes:/bench/classes:ro" \
+            -v "$WORK/lib/console.jar:/bench/console.jar:ro" "${JRE_IMAGE[s390x]}" \
+            java -jar /bench/console.jar execute --disable-banner --details=summary \
+            --class-path /bench/classes --select-method bench.ColdPlain#trivial >"$RUN/cold/console-$i.log" 2>&1 || rc=$?
+        grep -q '1 tests successful' "$RUN/cold/console-$i.log" || { [ $rc != 0 ] || rc=9; }
+        record cold.console "$(secs "$t0" "$(now_ms)")" $rc
+
+        docker events --since "$(date +%s)" --filter type=container --filter label=io.github.multiarch \
+            --format '{{.TimeNano}}	{{.Action}}	{{index .Actor.Attributes "io.github.multiarch"}}	{{index .Actor.Attributes "io.github.multiarch.pid"}}' \
+            >"$RUN/cold/harness-$i.docker.tsv" 2>/dev/null &
+        ev=$!; BG_PIDS+=("$ev"); sleep 0.3
+        t0=$(now_ms); rc=0
+        java -cp "$HCP" bench.Bench "$RUN/cold/harness-$i.events.tsv" "$RUN/cold/harness-$i.err.tsv" bench.ColdS390x \
+            >"$RUN/cold/harness-$i.log" 2>&1 &
+        jpid=$!; OUR_JVMS="$OUR_JVMS$jpid "
+        wait $jpid || rc=$?
+        record cold.harness.jvm "$(secs "$t0" "$(now_ms)")" $rc
+        wait_no_runtime $jpid
+        sleep 0.5; kill $ev 2>/dev/null || true; wait $ev 2>/dev/null || true
+        log "  round $i: floor $(awk -F'\t' '$1=="cold.floor"{v=$2} END{print v}' "$RUN/times.tsv") s," \
+            "console $(awk -F'\t' '$1=="cold.console"{v=$2} END{print v}' "$RUN/times.tsv") s," \
+            "harness JVM $(awk -F'\t' '$1=="cold.harness.jvm"{v=$2} END{print v}' "$RUN/times.tsv") s (exit $rc)"
+    done
+fi
+
+# ---- figure 2: warm overhead per test ----------------------------------------------------
+if [[ " $FIGURES " == *" 2 "* ]]; then
+    log "figure 2: 200 empty tests, harness (host JVM) and plain JUnit inside a warm s390x JVM"
+    rc=0
+    java -cp "$HCP" bench.Bench "$RUN/warm/host.events.tsv" "$RUN/warm/host.err.tsv" \
+        bench.ColdS390x bench.Empty200S390x bench.Empty200S390x bench.Empty200Plain bench.Empty200Plain \
+        >"$RUN/warm/host.log" 2>&1 &
+    jpid=$!; OUR_JVMS="$OUR_JVMS$jpid "
+    wait $jpid || rc=$?
+    record warm.host.jvm 0 $rc
+    wait_no_runtime $jpid
+    # The baseline: the same JUnit, in the same image with the agent's JVM flags, no harness.
+    rc=0
+    docker_run --platform linux/s390x -v "$M2:$M2:ro" -v "$H:$H:ro" -v "$RUN/warm:$RUN/warm" "${JRE_IMAGE[s390x]}" \
+        java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp "$HCP" bench.Bench \
+        "$RUN/warm/remote.events.tsv" "$RUN/warm/remote.err.tsv" bench.ColdPlain bench.Empty200Plain bench.Empty200Plain \
+        >"$RUN/warm/remote.log" 2>&1 || rc=$?
+    record warm.remote.jvm 0 $rc
+    [ $rc = 0 ] || { log "remote baseline failed:"; tail -n 20 "$RUN/warm/remote.log" >&2; }
+fi
+
+# ---- figures 3 and 5: the whole suite ----------------------------------------------------
+if [[ " $FIGURES " == *" 3 "* ]]; then
+    mvn_suite suite.native "$S/plain"              # reference: no emulation at all
+    mem_start suite.s390x
+    mvn_suite suite.s390x "$S/s390x"               # the harness
+    mem_stop
+    rm -rf "$S/plain/target"
+    log "figure: suite.container (mvn -o test inside a linux/s390x container of $MVN_IMAGE)"
+    mem_start suite.container
+    t0=$(now_ms); rc=0
+    docker_run --platform linux/s390x --network none --label io.github.multiarch.bench=mvn-s390x \
+        -e MAVEN_OPTS="$MVN_LOG_OPTS" -e TZ=UTC -v "$S/plain:$S/plain" -v "$WORK/m2-container:/m2" -w "$S/plain" \
+        "$MVN_IMAGE" mvn -o -B -ntp -Dmaven.repo.local=/m2 test >"$RUN/suite/suite.container.log" 2>&1 || rc=$?
+    s=$(secs "$t0" "$(now_ms)")
+    mem_stop
+    record suite.container "$s" $rc "$t0"
+    log "  suite.container: $s s (exit $rc)"
+    [ $rc = 0 ] || tail -n 40 "$RUN/suite/suite.container.log" | sed 's/^/    /' >&2
+    rm -rf "$S/plain/target"
+fi
+
+# ---- figures 4 and 5: the matrix ---------------------------------------------------------
+if [[ " $FIGURES " == *" 4 "* ]]; then
+    if [[ " $FIGURES " != *" 3 "* ]]; then mem_start suite.s390x; mvn_suite suite.s390x "$S/s390x"; mem_stop; fi
+    for a in $ARCHES; do
+        [ $a = s390x ] && continue
+        mem_start "suite.$a"; mvn_suite "suite.$a" "$S/$a"; mem_stop
+    done
+    mem_start matrix; mvn_suite matrix "$S/matrix"; mem_stop
+    if [ "$MATRIX_SEQUENTIAL" = 1 ]; then
+        mem_start matrix.sequential; mvn_suite matrix.sequential "$S/matrix-seq"; mem_stop
+    fi
+fi
+
+meta duration_s "$(secs "$START_MS" "$(now_ms)")"
+log "report"
+java "$BENCH/Report.java" "$RUN" "$BENCH/results/latest.md"
+log "done in $(secs "$START_MS" "$(now_ms)") s; report: bench/results/latest.md, raw data: $RUN"

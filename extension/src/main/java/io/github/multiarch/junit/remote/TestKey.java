@@ -1,0 +1,32 @@
+package io.github.multiarch.junit.remote;
+
+import java.util.Set;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.UniqueId;
+
+/**
+ * Names a test the same way on both sides of the wire: its JUnit unique id
+ * ({@code [engine:junit-jupiter]/[class:com.example.FooTest]/[method:bar()]}, or
+ * {@code .../[test-template:baz(int)]/[test-template-invocation:#2]}). Unique ids derive from
+ * the classes and methods, not from how they were selected, so the host's run and the remote
+ * run agree on them.
+ *
+ * @since 0.1.0
+ */
+public final class TestKey {
+
+    /** The node types that are tests (leaves) rather than containers. */
+    private static final Set<String> TESTS = Set.of("method", "test-template-invocation");
+
+    private TestKey() {
+    }
+
+    public static String of(ExtensionContext context) {
+        return context.getUniqueId();
+    }
+
+    /** Whether {@code context} is a test the host asks for one by one (not a class or a template). */
+    public static boolean isTest(ExtensionContext context) {
+        return TESTS.contains(UniqueId.parse(context.getUniqueId()).getLastSegment().getType());
+    }
+}
