@@ -58,18 +58,24 @@ public class Report {
                 meta.put(f[0], f[1]);
             }
         }
-        List<String> jvm = new ArrayList<>(), binfmt = new ArrayList<>();
+        java.util.Set<String> busySeconds = new java.util.TreeSet<>();
+        java.util.Set<String> jvms = new java.util.TreeSet<>(), containers = new java.util.TreeSet<>();
+        List<String> binfmt = new ArrayList<>();
         for (String line : lines(run.resolve("interference.tsv"))) {
             String[] f = line.split("\t", 3);
             if (f.length == 3) {
-                (f[1].equals("jvm") ? jvm : binfmt).add(f[1].equals("jvm") ? f[2].trim()
-                        : Instant.ofEpochSecond(Long.parseLong(f[0])) + " " + f[2].trim());
+                if (f[1].equals("binfmt")) {
+                    binfmt.add(Instant.ofEpochSecond(Long.parseLong(f[0])) + " " + f[2].trim());
+                } else {
+                    busySeconds.add(f[0]);
+                    (f[1].equals("jvm") ? jvms : containers).addAll(Arrays.asList(f[2].trim().split("\\s+")));
+                }
             }
         }
-        if (!jvm.isEmpty()) {
-            meta.put("WARNING", f("other JVMs (not this run's) were running during about %d s of the measurements"
-                    + " (pids %s): figures are skewed on a 2-core machine", jvm.size() * 2,
-                    String.join(" ", new java.util.TreeSet<>(Arrays.asList(String.join(" ", jvm).split("\\s+"))))));
+        if (!busySeconds.isEmpty()) {
+            meta.put("WARNING", f("work of others ran on this machine during about %d s of the measurements (%d JVMs,"
+                    + " %d containers not started by this run): the figures are skewed (2 cores)",
+                    busySeconds.size() * 2, jvms.size(), containers.size()));
         }
         if (!binfmt.isEmpty()) {
             meta.put("WARNING (binfmt)", "the emulator registrations changed during the run (another tool or test"

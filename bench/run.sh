@@ -141,18 +141,30 @@ foreign_jvms() { # JVMs on the host that are neither this run's nor inside a con
         echo "$p"
     done
 }
-quiet_wait() {
-    local waited=0 limit=${BENCH_QUIET_TIMEOUT:-900} quiet=0
+foreign_containers() { # containers on the engine that this run did not start
+    docker ps --format '{{.ID}} {{.Label "io.github.multiarch.bench.run"}} {{.Label "io.github.multiarch.pid"}}' 2>/dev/null \
+        | while read -r id run pid; do
+            [ "$run" = $$ ] && continue
+            [[ "$pid" =~ ^[0-9]+$ ]] && is_ours "$pid" && continue
+            echo "$id"
+          done
+}
+quiet_wait() { # until 30 s without others' JVMs or containers and without binfmt_misc changes
+    local waited=0 limit=${BENCH_QUIET_TIMEOUT:-1800} quiet=0 state last="" busy
     while [ $waited -lt "$limit" ]; do
-        if [ -z "$(foreign_jvms)" ]; then
-            quiet=$((quiet + 1)); [ $quiet -ge 3 ] && return 0
+        state=$(binfmt_state)
+        busy="$(foreign_jvms | tr '\n' ' ')$(foreign_containers | tr '\n' ' ')"
+        if [ -z "${busy// /}" ] && [ "$state" = "$last" ]; then
+            quiet=$((quiet + 1)); [ $quiet -ge 6 ] && return 0
         else
-            [ $quiet = 0 ] && [ $((waited % 60)) = 0 ] && log "waiting for other JVMs on this machine to finish: $(foreign_jvms | tr '\n' ' ')"
+            [ $((waited % 120)) = 0 ] && log "waiting for a quiet machine (others' JVMs/containers: ${busy:-none};" \
+                "binfmt_misc $([ "$state" = "$last" ] && echo stable || echo changing))"
             quiet=0
         fi
+        last=$state
         sleep 5; waited=$((waited + 5))
     done
-    log "other JVMs still running after $limit s; measuring anyway (the report says so)"
+    log "the machine is still busy after $limit s; measuring anyway (the report says so)"
 }
 binfmt_state() { local a; for a in s390x aarch64 ppc64le riscv64; do
     printf '%s=%s ' "$a" "$(sed -n 's/^interpreter //p' /proc/sys/fs/binfmt_misc/qemu-$a 2>/dev/null | head -n 1)"; done; }
@@ -162,6 +174,8 @@ interference_start() {
         while :; do
             f=$(foreign_jvms | tr '\n' ' ')
             [ -z "$f" ] || printf '%s\tjvm\t%s\n' "$(date +%s)" "$f" >>"$RUN/interference.tsv"
+            f=$(foreign_containers | tr '\n' ' ')
+            [ -z "$f" ] || printf '%s\tcontainer\t%s\n' "$(date +%s)" "$f" >>"$RUN/interference.tsv"
             now=$(binfmt_state)
             if [ "$now" != "$last" ]; then
                 printf '%s\tbinfmt\t%s\n' "$(date +%s)" "$now" >>"$RUN/interference.tsv"; last=$now
@@ -196,6 +210,7 @@ CMD $cmd"
         return 1
     fi
     quiet_wait # test suites of others may re-register the emulators mmdebstrap needs
+    : >"$WORK/images/${tag//[:\/]/_}.log"
     dir=$(mktemp -d /var/tmp/multiarch-bench-image.XXXXXX)
     local t0; t0=$(now_ms)
     log "building $tag: mmdebstrap $suite $darch (+$pkgs), then docker build --platform linux/$plat"

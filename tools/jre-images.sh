@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build JRE images offline from Debian packages (bookworm, openjdk-17-jre-headless):
-#   multiarch-jre:17-<platform> for each platform of JRE_ARCHES (default: s390x arm64 ppc64le)
+#   multiarch-jre:17-<platform> for each platform of JRE_ARCHES (default: s390x arm64 ppc64le amd64;
+#   amd64 (or arm64 on an arm64 engine) is the native one, for tests that need no emulator)
 # mmdebstrap makes a root file system tar (maintainer scripts run under emulation, so the
 # emulators are registered first with the qemu bundle), then `docker build --platform`
 # from a FROM scratch + ADD rootfs.tar Dockerfile (docker import would record the host's
@@ -11,7 +12,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
-ARCHES=${JRE_ARCHES:-s390x arm64 ppc64le}
+ARCHES=${JRE_ARCHES:-s390x arm64 ppc64le amd64}
 SUITE=bookworm
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PACKAGES=openjdk-17-jre-headless
