@@ -38,7 +38,8 @@ final class RemoteSession implements AutoCloseable {
         if (session != null && session.runtime().isAlive()) {
             return;
         }
-        session = runtimes.get().openSession(target.selector(), Map.of());
+        session = runtimes.get().openSession(target.selector(),
+                Map.of(io.github.multiarch.junit.remote.Agent.ARCHITECTURE_PARAMETER, target.architecture.platform()));
         finished = false;
         while (true) {
             RemoteRuntime.Event event = session.next();

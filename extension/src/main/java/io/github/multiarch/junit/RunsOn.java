@@ -6,6 +6,7 @@ import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>On a class, every test of the class (and of its {@code @Nested} classes) runs remotely,
  * together with {@code @BeforeAll}, {@code @BeforeEach}, {@code @AfterEach} and {@code @AfterAll}.
+ * Naming several architectures runs the whole class once per architecture:
+ * {@code @RunsOn({"s390x", "arm64"})}. Each run is a node of its own in the report, named after
+ * its architecture ({@code [s390x]}); a class annotated with one architecture gets one such node.
  * On a method, only that method (with its class's lifecycle methods) runs remotely; a method's
  * annotation wins over its class's. The annotation also works as a meta-annotation.
  *
@@ -40,9 +44,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
+@ClassTemplate
 @ExtendWith(RunsOnExtension.class)
 public @interface RunsOn {
 
-    /** The architecture to run on; exactly one for now. */
+    /** The architectures to run on: one or more on a class, one on a method. */
     String[] value();
 }

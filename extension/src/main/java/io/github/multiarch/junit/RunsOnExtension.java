@@ -10,9 +10,14 @@ import io.github.multiarch.junit.runtime.RemoteRuntime;
 import io.github.multiarch.junit.runtime.RuntimePool;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ClassTemplateInvocationContext;
+import org.junit.jupiter.api.extension.ClassTemplateInvocationContextProvider;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -35,9 +40,48 @@ import org.opentest4j.TestAbortedException;
  *
  * @since 0.1.0
  */
-class RunsOnExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback, InvocationInterceptor {
+class RunsOnExtension implements ClassTemplateInvocationContextProvider, ExecutionCondition, BeforeAllCallback,
+        AfterAllCallback, InvocationInterceptor {
 
     static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RunsOnExtension.class);
+
+    // ---- the architecture matrix: an annotated class runs once per architecture ----------
+
+    @Override
+    public boolean supportsClassTemplate(ExtensionContext context) {
+        return AnnotationSupport.isAnnotated(context.getRequiredTestClass(), RunsOn.class);
+    }
+
+    @Override
+    public Stream<ClassTemplateInvocationContext> provideClassTemplateInvocationContexts(ExtensionContext context) {
+        Class<?> annotated = context.getRequiredTestClass();
+        Optional<String> agentArchitecture = context.getConfigurationParameter(Agent.ARCHITECTURE_PARAMETER);
+        List<Architecture> archs = agentArchitecture.isPresent()
+                ? List.of(Architecture.of(agentArchitecture.get())) // in a runtime: its own architecture's run only
+                : Target.architectures(annotated);
+        return archs.stream().map(arch -> new ArchitectureRun(annotated, arch));
+    }
+
+    /** One run of an annotated class, on one architecture: {@code [s390x]} in the report. */
+    private static final class ArchitectureRun implements ClassTemplateInvocationContext {
+        private final Class<?> annotated;
+        private final Architecture architecture;
+
+        ArchitectureRun(Class<?> annotated, Architecture architecture) {
+            this.annotated = annotated;
+            this.architecture = architecture;
+        }
+
+        @Override
+        public String getDisplayName(int invocationIndex) {
+            return "[" + architecture.platform() + "]";
+        }
+
+        @Override
+        public void prepareInvocation(ExtensionContext context) {
+            context.getStore(NAMESPACE).put(Target.invocationKey(annotated), architecture);
+        }
+    }
 
     // ---- the remote face ----------------------------------------------------------------
 

@@ -38,18 +38,43 @@ final class Target {
         if (method.isPresent()) {
             Optional<RunsOn> onMethod = AnnotationSupport.findAnnotation(method.get(), RunsOn.class);
             if (onMethod.isPresent()) {
-                return Optional.of(new Target(parse(onMethod.get(), method.get().toString()),
-                        context.getRequiredTestClass(), method.get()));
+                List<Architecture> archs = parse(onMethod.get(), method.get().toString());
+                if (archs.size() > 1) {
+                    throw new ExtensionConfigurationException("@RunsOn on " + method.get() + " names " + archs.size()
+                            + " architectures " + archs + "; on a method, name one. To run tests on several"
+                            + " architectures, annotate the class: @RunsOn(" + quoted(archs) + ") runs the whole class"
+                            + " once per architecture.");
+                }
+                return Optional.of(new Target(archs.get(0), context.getRequiredTestClass(), method.get()));
             }
         }
         Optional<Class<?>> testClass = context.getTestClass();
         for (Class<?> c = testClass.orElse(null); c != null; c = enclosingOfInner(c)) {
             Optional<RunsOn> onClass = AnnotationSupport.findAnnotation(c, RunsOn.class);
             if (onClass.isPresent()) {
-                return Optional.of(new Target(parse(onClass.get(), c.getName()), c, null));
+                List<Architecture> archs = parse(onClass.get(), c.getName());
+                // the run of the class template this context belongs to says which one it is
+                Architecture chosen = context.getStore(RunsOnExtension.NAMESPACE)
+                        .get(invocationKey(c), Architecture.class);
+                return Optional.of(new Target(chosen != null ? chosen : archs.get(0), c, null));
             }
         }
         return Optional.empty();
+    }
+
+    /** Where a class template invocation records its architecture, in its context's store. */
+    static String invocationKey(Class<?> annotatedClass) {
+        return "architecture:" + annotatedClass.getName();
+    }
+
+    /** The architectures a class annotation names, in order; validated. */
+    static List<Architecture> architectures(Class<?> annotatedClass) {
+        return parse(AnnotationSupport.findAnnotation(annotatedClass, RunsOn.class).orElseThrow(),
+                annotatedClass.getName());
+    }
+
+    private static String quoted(List<Architecture> archs) {
+        return archs.stream().map(a -> "\"" + a.platform() + "\"").collect(java.util.stream.Collectors.joining(", "));
     }
 
     boolean isMethodScope() {
@@ -75,22 +100,27 @@ final class Target {
         return architecture.platform() + ":" + scopeClass.getName() + (isMethodScope() ? "#" + scopeMethod : "");
     }
 
-    private static Architecture parse(RunsOn runsOn, String where) {
+    private static List<Architecture> parse(RunsOn runsOn, String where) {
         String[] names = runsOn.value();
         if (names.length == 0) {
             throw new ExtensionConfigurationException("@RunsOn on " + where + " names no architecture."
                     + " Name one, e.g. @RunsOn(\"s390x\"). Accepted names: " + Architecture.acceptedNames());
         }
-        if (names.length > 1) {
-            throw new ExtensionConfigurationException("@RunsOn on " + where + " names " + names.length
-                    + " architectures " + java.util.Arrays.toString(names) + "; this version runs a test on one"
-                    + " architecture per annotation. Keep one, or split the test.");
+        List<Architecture> archs = new ArrayList<>();
+        for (String name : names) {
+            Architecture arch;
+            try {
+                arch = Architecture.of(name);
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException("@RunsOn on " + where + ": " + e.getMessage());
+            }
+            if (archs.contains(arch)) {
+                throw new ExtensionConfigurationException("@RunsOn on " + where + " names " + arch
+                        + " twice " + java.util.Arrays.toString(names) + ": name each architecture once.");
+            }
+            archs.add(arch);
         }
-        try {
-            return Architecture.of(names[0]);
-        } catch (IllegalArgumentException e) {
-            throw new ExtensionConfigurationException("@RunsOn on " + where + ": " + e.getMessage());
-        }
+        return archs;
     }
 
     private static Class<?> enclosingOfInner(Class<?> c) {

@@ -24,11 +24,17 @@ class MisuseTest {
     }
 
     @Test
-    void severalArchitecturesAreRejectedForNow() {
-        Kit.run(TwoArchitectures.class).containerEvents().assertThatEvents().haveExactly(1, event(
-                container(TwoArchitectures.class),
+    void aMethodNamesOneArchitectureAndTheMessageShowsTheClassMatrix() {
+        Kit.run(TwoOnAMethod.class).testEvents().assertThatEvents().haveExactly(1, event(test("onTwo"),
                 finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
-                        message(m -> m.contains("names 2 architectures [s390x, arm64]")))));
+                        message(m -> m.contains("names 2 architectures [s390x, arm64]; on a method, name one")
+                                && m.contains("annotate the class: @RunsOn(\"s390x\", \"arm64\")")))));
+    }
+
+    @Test
+    void anArchitectureNamedTwiceIsAMistake() {
+        Kit.run(TwiceOnAClass.class).allEvents().assertThatEvents().haveExactly(1, finishedWithFailure(
+                instanceOf(ExtensionConfigurationException.class), message(m -> m.contains("names s390x twice"))));
     }
 
     @Test
@@ -88,8 +94,15 @@ class MisuseTest {
         }
     }
 
-    @RunsOn({"s390x", "arm64"})
-    static class TwoArchitectures {
+    static class TwoOnAMethod {
+        @Test
+        @RunsOn({"s390x", "arm64"})
+        void onTwo() {
+        }
+    }
+
+    @RunsOn({"s390x", "s390x"})
+    static class TwiceOnAClass {
         @Test
         void test() {
         }

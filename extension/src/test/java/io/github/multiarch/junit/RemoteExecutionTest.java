@@ -95,6 +95,39 @@ class RemoteExecutionTest {
         assertThat(Outer.beforeAll).isZero();
     }
 
+    @Test
+    void aClassNamingSeveralArchitecturesRunsOncePerArchitectureEachItsOwnNode() {
+        EngineExecutionResults results = Kit.run(Matrix.class);
+
+        results.testEvents().assertStatistics(s -> s.started(4).succeeded(3).failed(1));
+        results.containerEvents().assertThatEvents()
+                .haveExactly(1, event(org.junit.platform.testkit.engine.EventConditions.container(
+                        org.junit.platform.testkit.engine.EventConditions.displayName("[s390x]")),
+                        org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully()))
+                .haveExactly(1, event(org.junit.platform.testkit.engine.EventConditions.container(
+                        org.junit.platform.testkit.engine.EventConditions.displayName("[arm64]")),
+                        org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully()));
+        results.testEvents().assertThatEvents().haveExactly(1, event(
+                uniqueIdSubstring("class-template-invocation:#2"), uniqueIdSubstring("notOnArm64"),
+                finishedWithFailure(instanceOf(AssertionFailedError.class), message(m -> m.startsWith("not on arm64")))));
+    }
+
+    @RunsOn({"s390x", "arm64"})
+    static class Matrix {
+        @Test
+        void byteOrderFollowsTheCpu() {
+            String arch = System.getProperty("os.arch");
+            assertEquals(arch.equals("s390x") ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN,
+                    java.nio.ByteOrder.nativeOrder(), arch);
+            org.junit.jupiter.api.Assertions.assertTrue(arch.equals("s390x") || arch.equals("aarch64"), arch);
+        }
+
+        @Test
+        void notOnArm64() {
+            org.junit.jupiter.api.Assertions.assertNotEquals("aarch64", System.getProperty("os.arch"), "not on arm64");
+        }
+    }
+
     @RunsOn("s390x")
     static class Templates {
         @org.junit.jupiter.params.ParameterizedTest

@@ -30,6 +30,9 @@ public final class Agent {
     /** Configuration parameter naming the session in the remote Launcher request. */
     public static final String SESSION_PARAMETER = "multiarch.agent.session";
 
+    /** Configuration parameter naming the architecture a session runs for (the run of a class template). */
+    public static final String ARCHITECTURE_PARAMETER = "multiarch.agent.architecture";
+
     /** The line the agent prints when it is ready for the host to connect. */
     public static final String LISTENING = "multiarch-agent listening";
 
