@@ -246,8 +246,8 @@ CMD $cmd"
 }
 build_image "$MVN_IMAGE" s390x s390x bookworm openjdk-17-jdk-headless,maven \
     /usr/lib/jvm/java-17-openjdk-s390x 2 '["mvn","-v"]' || die "cannot build $MVN_IMAGE"
-docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" mvn -v 2>&1 \
-    | grep -q 'Apache Maven' || die "$MVN_IMAGE: mvn -v does not run"
+mvn_v() { ensure_emulators s390x; docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" mvn -v 2>&1; }
+mvn_v | grep -q 'Apache Maven' || mvn_v | grep -q 'Apache Maven' || die "$MVN_IMAGE: mvn -v does not run: $(mvn_v | tail -n 3)"
 meta mvn_image "$MVN_IMAGE: $(docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" \
     sh -c 'mvn -v 2>/dev/null | head -n 1; java -version 2>&1 | head -n 1' | sed 's/\x1b\[[0-9;]*m//g' | tr '\n' ' ')"
 RISCV=""

@@ -62,8 +62,13 @@ final class RemoteSession implements AutoCloseable {
         }
     }
 
-    /** Runs one test method remotely and returns what the remote JVM said of it. */
-    synchronized Result run(String key) throws Throwable {
+    /**
+     * Runs one test remotely and returns what the remote JVM said of it; its TestReporter entries
+     * go to {@code reporter} as they come. If this thread is interrupted meanwhile (the host's
+     * {@code @Timeout}), the runtime is stopped, since the remote test may never end, and the next
+     * test gets a fresh one.
+     */
+    synchronized Result run(String key, java.util.function.Consumer<Map<String, String>> reporter) throws Throwable {
         if (session == null || !session.runtime().isAlive()) {
             open();
         }
@@ -72,12 +77,21 @@ final class RemoteSession implements AutoCloseable {
         }
         session.send(Frame.of(Frame.Kind.RUN, session.id(), key));
         while (true) {
-            RemoteRuntime.Event event = session.next();
+            RemoteRuntime.Event event;
+            try {
+                event = session.next();
+            } catch (InterruptedException e) {
+                session.runtime().close();
+                throw e;
+            }
             if (event.lost() != null) {
                 throw new io.github.multiarch.junit.MultiarchException("The " + target.architecture
                         + " JVM went away while running " + key + ". " + event.lost().getMessage(), event.lost());
             }
             Frame frame = event.frame();
+            if (frame.kind() == Frame.Kind.REPORT && frame.text().equals(key)) {
+                reporter.accept(frame.params());
+            }
             if (frame.kind() == Frame.Kind.RESULT && frame.text().equals(key)) {
                 return new Result(Outcome.valueOf(frame.detail()), decode(frame.failure()), frame.out(), frame.err());
             }

@@ -149,7 +149,7 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         invocation.skip();
         Target target = Target.of(context).orElseThrow();
         RemoteSession session = session(context, target);
-        RemoteSession.Result result = session.run(TestKey.of(context));
+        RemoteSession.Result result = session.run(TestKey.of(context), context::publishReportEntry);
         RemoteSession.replay(result.out(), result.err());
         switch (result.outcome()) {
             case SUCCESSFUL:

@@ -111,6 +111,13 @@ final class AgentSession implements TestExecutionListener, Runnable {
     }
 
     @Override
+    public void reportingEntryPublished(TestIdentifier identifier, org.junit.platform.engine.reporting.ReportEntry entry) {
+        if (identifier.isTest() && currentKey != null) {
+            send(new Frame(Frame.Kind.REPORT, id, currentKey, null, null, null, null, entry.getKeyValuePairs()));
+        }
+    }
+
+    @Override
     public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
         if (identifier.isTest() && currentKey != null) {
             byte[][] output = buffers.drain();
@@ -127,9 +134,7 @@ final class AgentSession implements TestExecutionListener, Runnable {
     }
 
     private void finish() {
-        if (!readySent) {
-            send(Frame.of(Frame.Kind.READY, id, ""));
-        }
+        // (no READY if no test was reached: FINISHED tells the host's open() what happened, e.g. a failed @BeforeAll)
         if (pending != null && pending.kind() == Frame.Kind.RUN) {
             notRun(pending.text());
         }

@@ -24,6 +24,7 @@ import java.util.Map;
  * agent → host   RESULT    text = method key, detail = outcome, failure, out, err
  * host  → agent  END       no more RUN for this session
  * agent → host   FINISHED  detail = outcome of the class, failure (e.g. @AfterAll), out, err
+ * agent → host   REPORT    a TestReporter entry of the running test: params = its key/value pairs
  * </pre>
  *
  * @since 0.1.0
@@ -32,7 +33,7 @@ public record Frame(Kind kind, int session, String text, String detail,
                     byte[] failure, byte[] out, byte[] err, Map<String, String> params) {
 
     /** What a frame says. */
-    public enum Kind { HELLO, START, READY, RUN, RESULT, END, FINISHED }
+    public enum Kind { HELLO, START, READY, RUN, RESULT, END, FINISHED, REPORT }
 
     private static final byte[] NONE = new byte[0];
 

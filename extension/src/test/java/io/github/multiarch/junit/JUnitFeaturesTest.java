@@ -1,0 +1,174 @@
+package io.github.multiarch.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.testkit.engine.EventConditions.container;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.opentest4j.MultipleFailuresError;
+
+/** JUnit features under @RunsOn behave as on the host, only on s390x. */
+class JUnitFeaturesTest {
+
+    @Test
+    void junitsOwnParametersAndTheUsersExtensionsWorkInTheContainer() {
+        EngineExecutionResults results = Kit.run(Features.class);
+
+        results.testEvents().assertStatistics(s -> s.started(5).succeeded(5));
+        assertThat(results.allEvents().reportingEntryPublished().map(e -> e.getRequiredPayload(ReportEntry.class))
+                .map(ReportEntry::getKeyValuePairs))
+                .containsExactly(java.util.Map.of("cpu", "s390x"));
+    }
+
+    @Test
+    void assertAllKeepsEveryFailure() {
+        Throwable failure = Kit.run(AssertAll.class).testEvents().failed().stream().findFirst().orElseThrow()
+                .getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow();
+
+        assertThat(failure).isInstanceOf(MultipleFailuresError.class);
+        assertThat(((MultipleFailuresError) failure).getFailures()).extracting(Throwable::getMessage)
+                .containsExactly("first on s390x ==> expected: <1> but was: <2>", "second on s390x ==> expected: <3> but was: <4>");
+    }
+
+    @Test
+    void aFailingBeforeAllFailsTheClassAsOnTheHostAndNoTestRuns() {
+        EngineExecutionResults results = Kit.run(FailingBeforeAll.class);
+
+        results.testEvents().assertStatistics(s -> s.started(0));
+        results.containerEvents().assertThatEvents().haveExactly(1, finishedWithFailure(
+                instanceOf(IllegalStateException.class), message("no setup on s390x")));
+    }
+
+    @Test
+    void aTimeoutStopsTheRemoteTestAndTheNextTestRunsInAUsableRuntime() {
+        EngineExecutionResults results = Kit.run(Timeouts.class);
+
+        results.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("sleepsTooLong"),
+                finishedWithFailure(instanceOf(TimeoutException.class), message(m -> m.contains("timed out after 2 seconds")))));
+    }
+
+    @RunsOn("s390x")
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    @ExtendWith(RecordArchitecture.class)
+    static class Features {
+        int instanceCounter;
+
+        @Test
+        @Order(1)
+        void perClassInstanceIsShared() {
+            instanceCounter++;
+            assertEquals(1, instanceCounter);
+        }
+
+        @Test
+        @Order(2)
+        void perClassInstanceIsSharedStill() {
+            instanceCounter++;
+            assertEquals(2, instanceCounter);
+        }
+
+        @Test
+        @Order(3)
+        @DisplayName("test info on the remote side")
+        void testInfo(TestInfo info, TestReporter reporter) {
+            assertEquals("test info on the remote side", info.getDisplayName());
+            reporter.publishEntry("cpu", System.getProperty("os.arch"));
+        }
+
+        @Test
+        @Order(4)
+        void tempDirIsInTheContainer(@TempDir Path dir) throws Exception {
+            Path file = Files.writeString(dir.resolve("written-on-s390x"), System.getProperty("os.arch"));
+            assertEquals("s390x", Files.readString(file));
+        }
+
+        @Test
+        @Order(5)
+        void theUsersExtensionRanInTheContainer() {
+            assertEquals("s390x", RecordArchitecture.seen);
+        }
+    }
+
+    /** A user's extension: records the architecture it ran on. */
+    static class RecordArchitecture implements BeforeEachCallback {
+        static String seen;
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            seen = System.getProperty("os.arch");
+        }
+    }
+
+    @RunsOn("s390x")
+    static class AssertAll {
+        @Test
+        void two() {
+            String arch = System.getProperty("os.arch");
+            org.junit.jupiter.api.Assertions.assertAll(
+                    () -> assertEquals(1, 2, "first on " + arch),
+                    () -> assertEquals(3, 4, "second on " + arch));
+        }
+    }
+
+    @RunsOn("s390x")
+    static class FailingBeforeAll {
+        @BeforeAll
+        static void setUp() {
+            throw new IllegalStateException("no setup on " + System.getProperty("os.arch"));
+        }
+
+        @Test
+        void neverRuns() {
+        }
+    }
+
+    @RunsOn("s390x")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class Timeouts {
+        @Test
+        @Order(1)
+        @Timeout(2)
+        void sleepsTooLong() throws Exception {
+            long end = System.nanoTime() + 300_000_000_000L;
+            while (System.nanoTime() < end) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ignored) {
+                    // a test that does not stop when asked: only replacing the runtime ends it
+                }
+            }
+        }
+
+        @Test
+        @Order(2)
+        void runsAfterwards() {
+            assertTrue(System.getProperty("os.arch").equals("s390x"));
+        }
+    }
+}
