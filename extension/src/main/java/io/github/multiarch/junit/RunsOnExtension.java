@@ -59,7 +59,29 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         List<Architecture> archs = agentArchitecture.isPresent()
                 ? List.of(Architecture.of(agentArchitecture.get())) // in a runtime: its own architecture's run only
                 : Target.architectures(annotated);
+        if (agentArchitecture.isEmpty() && archs.size() > 1) {
+            prestart(context.getRoot(), archs.subList(1, archs.size()));
+        }
         return archs.stream().map(arch -> new ArchitectureRun(annotated, arch));
+    }
+
+    /**
+     * Starts the runtimes of the later runs of a matrix in the background while the first run
+     * goes on, so their JVMs boot (and their emulators are checked) concurrently. A failure here
+     * is not lost: the run that needs the runtime starts it again and reports what goes wrong.
+     */
+    private static void prestart(ExtensionContext root, List<Architecture> archs) {
+        for (Architecture arch : archs) {
+            Thread t = new Thread(() -> {
+                try {
+                    runtime(root, arch);
+                } catch (RuntimeException e) {
+                    // reported by the run that needs it
+                }
+            }, "multiarch-prestart-" + arch.platform());
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** One run of an annotated class, on one architecture: {@code [s390x]} in the report. */

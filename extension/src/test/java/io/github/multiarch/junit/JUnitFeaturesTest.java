@@ -72,6 +72,67 @@ class JUnitFeaturesTest {
                 finishedWithFailure(instanceOf(TimeoutException.class), message(m -> m.contains("timed out after 2 seconds")))));
     }
 
+    @Test
+    void onlyTheSelectedMethodRunsRemotelyAsWithSurefiresDashDTest() {
+        org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod(Selection.class, "second"))
+                .configurationParameter("multiarch.image.s390x", Kit.S390X_IMAGE)
+                .execute().testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+    }
+
+    @Test
+    void tagFiltersDecideOnTheHostWhichTestsRunRemotely() {
+        org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+                .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(Tagged.class))
+                .filters(org.junit.platform.launcher.TagFilter.excludeTags("slow"))
+                .configurationParameter("multiarch.image.s390x", Kit.S390X_IMAGE)
+                .execute().testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+    }
+
+    @RunsOn("s390x")
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    static class Selection {
+        static int ran;
+
+        @org.junit.jupiter.api.BeforeEach
+        void count() {
+            ran++;
+        }
+
+        @Test
+        void first() {
+            throw new AssertionError("not selected, must not run");
+        }
+
+        @Test
+        void second() {
+            assertEquals("s390x", System.getProperty("os.arch"));
+            assertEquals(1, ran, "only the selected test ran in the remote JVM");
+        }
+    }
+
+    @RunsOn("s390x")
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    static class Tagged {
+        static int ran;
+
+        @org.junit.jupiter.api.BeforeEach
+        void count() {
+            ran++;
+        }
+
+        @Test
+        @org.junit.jupiter.api.Tag("slow")
+        void aSlowOne() {
+            throw new AssertionError("excluded by tag, must not run");
+        }
+
+        @Test
+        void bFastOne() {
+            assertEquals(1, ran, "only the included test ran in the remote JVM");
+        }
+    }
+
     @RunsOn("s390x")
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
