@@ -63,12 +63,13 @@ final class RemoteSession implements AutoCloseable {
     }
 
     /**
-     * Runs one test remotely and returns what the remote JVM said of it; its TestReporter entries
-     * go to {@code reporter} as they come. If this thread is interrupted meanwhile (the host's
+     * Runs one test remotely and returns what the remote JVM said of it; what comes while it runs
+     * (REPORT frames: TestReporter entries; DYNAMIC frames: the dynamic tests of a factory) goes to
+     * {@code sideFrames}. If this thread is interrupted meanwhile (the host's
      * {@code @Timeout}), the runtime is stopped, since the remote test may never end, and the next
      * test gets a fresh one.
      */
-    synchronized Result run(String key, java.util.function.Consumer<Map<String, String>> reporter) throws Throwable {
+    synchronized Result run(String key, java.util.function.Consumer<Frame> sideFrames) throws Throwable {
         if (session == null || !session.runtime().isAlive()) {
             open();
         }
@@ -89,8 +90,8 @@ final class RemoteSession implements AutoCloseable {
                         + " JVM went away while running " + key + ". " + event.lost().getMessage(), event.lost());
             }
             Frame frame = event.frame();
-            if (frame.kind() == Frame.Kind.REPORT && frame.text().equals(key)) {
-                reporter.accept(frame.params());
+            if (frame.kind() == Frame.Kind.REPORT || frame.kind() == Frame.Kind.DYNAMIC) {
+                sideFrames.accept(frame);
             }
             if (frame.kind() == Frame.Kind.RESULT && frame.text().equals(key)) {
                 return new Result(Outcome.valueOf(frame.detail()), decode(frame.failure()), frame.out(), frame.err());
@@ -152,7 +153,7 @@ final class RemoteSession implements AutoCloseable {
         }
     }
 
-    private static Throwable decode(byte[] failure) {
+    static Throwable decode(byte[] failure) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return ThrowableCodec.decode(failure, loader != null ? loader : RemoteSession.class.getClassLoader());
     }

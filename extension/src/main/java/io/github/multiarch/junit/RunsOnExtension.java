@@ -3,6 +3,7 @@ package io.github.multiarch.junit;
 import io.github.multiarch.junit.binfmt.Emulators;
 import io.github.multiarch.junit.remote.Agent;
 import io.github.multiarch.junit.remote.AgentSessionHandle;
+import io.github.multiarch.junit.remote.Frame;
 import io.github.multiarch.junit.remote.TestKey;
 import io.github.multiarch.junit.runtime.Classpath;
 import io.github.multiarch.junit.runtime.Docker;
@@ -169,21 +170,38 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
             return;
         }
         invocation.skip();
+        report(remote(context, frame -> { }), context);
+    }
+
+    /** Asks the remote JVM to run {@code context}'s node; REPORT frames are published here, others go to {@code sink}. */
+    private static RemoteSession.Result remote(ExtensionContext context, java.util.function.Consumer<Frame> sink)
+            throws Throwable {
         Target target = Target.of(context).orElseThrow();
         RemoteSession session = session(context, target);
-        RemoteSession.Result result = session.run(TestKey.of(context), context::publishReportEntry);
+        RemoteSession.Result result = session.run(TestKey.of(context), frame -> {
+            if (frame.kind() == Frame.Kind.REPORT) {
+                context.publishReportEntry(frame.params());
+            } else {
+                sink.accept(frame);
+            }
+        });
         RemoteSession.replay(result.out(), result.err());
+        return result;
+    }
+
+    private static void report(RemoteSession.Result result, ExtensionContext context) throws Throwable {
+        Architecture arch = Target.of(context).orElseThrow().architecture;
         switch (result.outcome()) {
             case SUCCESSFUL:
                 return;
             case ABORTED:
-                throw result.failure() != null ? result.failure() : new TestAbortedException("aborted on " + target.architecture);
+                throw result.failure() != null ? result.failure() : new TestAbortedException("aborted on " + arch);
             case FAILED:
                 throw result.failure() != null ? result.failure()
-                        : new AssertionError("failed on " + target.architecture + " without an exception");
+                        : new AssertionError("failed on " + arch + " without an exception");
             default:
                 throw new MultiarchException(context.getDisplayName() + " was not run by the remote JUnit run on "
-                        + target.architecture + ": JUnit there disabled or filtered it (a condition evaluated"
+                        + arch + ": JUnit there disabled or filtered it (a condition evaluated"
                         + " differently, or a different test order). Nothing ran, so it is not reported as passed.");
         }
     }
@@ -218,17 +236,28 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         runRemotely(invocation, context); // each invocation of a @ParameterizedTest, @RepeatedTest, ...
     }
 
+    /**
+     * A {@code @TestFactory} runs remotely, with its dynamic tests; here it returns dynamic tests
+     * of the same names and tree that replay what each remote one did.
+     */
     @Override
+    @SuppressWarnings("unchecked")
     public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                             ExtensionContext context) throws Throwable {
-        unsupported(invocation, context, "@TestFactory (dynamic tests)");
-        return invocation.proceed();
+        if (inAgent(context)) {
+            return invocation.proceed();
+        }
+        invocation.skip();
+        List<Frame> dynamics = new java.util.ArrayList<>();
+        RemoteSession.Result result = remote(context, dynamics::add);
+        report(result, context);
+        return (T) DynamicReplay.of(TestKey.of(context), dynamics);
     }
 
     @Override
     public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext invocationContext,
                                      ExtensionContext context) throws Throwable {
-        unsupported(invocation, context, "dynamic tests");
+        invocation.proceed(); // remotely: the test itself; here: the replay of its remote outcome
     }
 
     @Override
@@ -243,16 +272,6 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         } else {
             invocation.skip(); // it runs in the remote JVM, as part of the remote class
         }
-    }
-
-    private static void unsupported(Invocation<?> invocation, ExtensionContext context, String what) throws Throwable {
-        if (inAgent(context)) {
-            return; // the caller proceeds
-        }
-        invocation.skip();
-        throw new ExtensionConfigurationException(what + " cannot run under @RunsOn yet (" + context.getDisplayName()
-                + "): this version runs @Test methods and test templates (@ParameterizedTest, @RepeatedTest)"
-                + " remotely. Use those, or move this test out of the @RunsOn class.");
     }
 
     /**

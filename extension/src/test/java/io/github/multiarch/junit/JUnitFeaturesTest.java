@@ -89,6 +89,32 @@ class JUnitFeaturesTest {
                 .execute().testEvents().assertStatistics(s -> s.started(1).succeeded(1));
     }
 
+    @Test
+    void aTestFactoryRunsRemotelyAndItsDynamicTestsAreReportedWithTheirNamesAndOutcomes() {
+        org.junit.platform.testkit.engine.Events tests = Kit.run(Factory.class).testEvents();
+
+        tests.assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        tests.assertThatEvents()
+                .haveExactly(1, event(test(org.junit.platform.testkit.engine.EventConditions.displayName("passes on s390x")),
+                        org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully()))
+                .haveExactly(1, event(test(org.junit.platform.testkit.engine.EventConditions.displayName("fails")), finishedWithFailure(
+                        instanceOf(org.opentest4j.AssertionFailedError.class), message("failed on s390x"))));
+    }
+
+    @RunsOn("s390x")
+    static class Factory {
+        @org.junit.jupiter.api.TestFactory
+        java.util.stream.Stream<org.junit.jupiter.api.DynamicNode> tests() {
+            String arch = System.getProperty("os.arch"); // the names are made where the factory runs
+            return java.util.stream.Stream.of(
+                    org.junit.jupiter.api.DynamicTest.dynamicTest("passes on " + arch,
+                            () -> assertEquals("s390x", System.getProperty("os.arch"))),
+                    org.junit.jupiter.api.DynamicContainer.dynamicContainer("group", java.util.stream.Stream.of(
+                            org.junit.jupiter.api.DynamicTest.dynamicTest("fails",
+                                    () -> org.junit.jupiter.api.Assertions.fail("failed on " + System.getProperty("os.arch"))))));
+        }
+    }
+
     @RunsOn("s390x")
     @TestMethodOrder(MethodOrderer.MethodName.class)
     static class Selection {

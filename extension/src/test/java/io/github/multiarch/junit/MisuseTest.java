@@ -80,13 +80,6 @@ class MisuseTest {
                         instanceOf(ExtensionConfigurationException.class), message(m -> m.contains("name two images for arm64"))));
     }
 
-    @Test
-    void dynamicTestsFailClearlyInsteadOfRunningOnTheHost() {
-        Kit.run(Factory.class).allEvents().assertThatEvents().haveAtLeastOne(finishedWithFailure(
-                instanceOf(ExtensionConfigurationException.class),
-                message(m -> m.contains("@TestFactory (dynamic tests) cannot run under @RunsOn yet"))));
-    }
-
     @RunsOn("sparc64")
     static class UnknownArchitecture {
         @Test
@@ -131,14 +124,6 @@ class MisuseTest {
     static class Arm64Class {
         @Test
         void test() {
-        }
-    }
-
-    @RunsOn("s390x")
-    static class Factory {
-        @org.junit.jupiter.api.TestFactory
-        java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> tests() {
-            return java.util.stream.Stream.of(org.junit.jupiter.api.DynamicTest.dynamicTest("one", () -> { }));
         }
     }
 }

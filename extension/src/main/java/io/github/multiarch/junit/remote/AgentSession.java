@@ -40,6 +40,8 @@ final class AgentSession implements TestExecutionListener, Runnable {
     private boolean ended;
     private boolean readySent;
     private String currentKey;
+    /** The unique id (as JUnit has it) of the test or factory the host asked for, while it runs. */
+    private String currentId;
     private Throwable containerFailure;
 
     AgentSession(int id, String selector, Map<String, String> params, Agent agent) {
@@ -104,6 +106,7 @@ final class AgentSession implements TestExecutionListener, Runnable {
         if (pending.text().equals(key)) {
             pending = null;
             currentKey = key;
+            currentId = context.getUniqueId();
             buffers.drain(); // what came before belongs to no test
             return ConditionEvaluationResult.enabled("requested by the host");
         }
@@ -112,18 +115,28 @@ final class AgentSession implements TestExecutionListener, Runnable {
 
     @Override
     public void reportingEntryPublished(TestIdentifier identifier, org.junit.platform.engine.reporting.ReportEntry entry) {
-        if (identifier.isTest() && currentKey != null) {
+        if (currentKey != null && isCurrentOrBelow(identifier)) {
             send(new Frame(Frame.Kind.REPORT, id, currentKey, null, null, null, null, entry.getKeyValuePairs()));
         }
     }
 
     @Override
     public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
-        if (identifier.isTest() && currentKey != null) {
+        if (currentKey != null && identifier.getUniqueId().equals(currentId)) {
             byte[][] output = buffers.drain();
             send(new Frame(Frame.Kind.RESULT, id, currentKey, outcome(result).name(),
                     ThrowableCodec.encode(result.getThrowable().orElse(null)), output[0], output[1], null));
             currentKey = null;
+            currentId = null;
+        } else if (currentKey != null && isCurrentOrBelow(identifier)) {
+            // a dynamic test (or container) of the @TestFactory the host asked for
+            byte[][] output = buffers.drain();
+            Map<String, String> node = new HashMap<>();
+            node.put("displayName", identifier.getDisplayName());
+            node.put("container", Boolean.toString(identifier.isContainer()));
+            node.put("parent", identifier.getParentId().map(TestKey::normalize).orElse(""));
+            send(new Frame(Frame.Kind.DYNAMIC, id, TestKey.normalize(identifier.getUniqueId()), outcome(result).name(),
+                    ThrowableCodec.encode(result.getThrowable().orElse(null)), output[0], output[1], node));
         } else if (identifier.isContainer() && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL
                 && containerFailure == null) {
             containerFailure = result.getThrowable().orElse(null);
@@ -131,6 +144,10 @@ final class AgentSession implements TestExecutionListener, Runnable {
                 containerFailure = new IllegalStateException(identifier.getDisplayName() + " " + result.getStatus());
             }
         }
+    }
+
+    private boolean isCurrentOrBelow(TestIdentifier identifier) {
+        return currentId != null && identifier.getUniqueId().startsWith(currentId);
     }
 
     private void finish() {

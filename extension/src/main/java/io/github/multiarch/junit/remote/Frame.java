@@ -25,6 +25,9 @@ import java.util.Map;
  * host  → agent  END       no more RUN for this session
  * agent → host   FINISHED  detail = outcome of the class, failure (e.g. @AfterAll), out, err
  * agent → host   REPORT    a TestReporter entry of the running test: params = its key/value pairs
+ * agent → host   DYNAMIC   a dynamic test or container of the running @TestFactory has finished:
+ *                          text = its key, detail = outcome, failure, out, err,
+ *                          params = displayName, container (true/false), parent (key)
  * </pre>
  *
  * @since 0.1.0
@@ -33,7 +36,7 @@ public record Frame(Kind kind, int session, String text, String detail,
                     byte[] failure, byte[] out, byte[] err, Map<String, String> params) {
 
     /** What a frame says. */
-    public enum Kind { HELLO, START, READY, RUN, RESULT, END, FINISHED, REPORT }
+    public enum Kind { HELLO, START, READY, RUN, RESULT, END, FINISHED, REPORT, DYNAMIC }
 
     private static final byte[] NONE = new byte[0];
 

@@ -16,7 +16,7 @@ import org.junit.platform.engine.UniqueId;
 public final class TestKey {
 
     /** The node types that are tests (leaves) rather than containers. */
-    private static final Set<String> TESTS = Set.of("method", "test-template-invocation");
+    private static final Set<String> TESTS = Set.of("method", "test-template-invocation", "test-factory");
 
     private TestKey() {
     }
@@ -27,10 +27,18 @@ public final class TestKey {
      * first; within one session there is only one run of each class.
      */
     public static String of(ExtensionContext context) {
-        return context.getUniqueId().replaceAll("\\[class-template-invocation:#\\d+\\]", "[class-template-invocation]");
+        return normalize(context.getUniqueId());
     }
 
-    /** Whether {@code context} is a test the host asks for one by one (not a class or a template). */
+    /** The key of a unique id given as text. */
+    public static String normalize(String uniqueId) {
+        return uniqueId.replaceAll("\\[class-template-invocation:#\\d+\\]", "[class-template-invocation]");
+    }
+
+    /**
+     * Whether the host asks for {@code context}'s node one by one: a test method, an invocation of
+     * a test template, or a {@code @TestFactory} (whose dynamic tests then run with it).
+     */
     public static boolean isTest(ExtensionContext context) {
         return TESTS.contains(UniqueId.parse(context.getUniqueId()).getLastSegment().getType());
     }
