@@ -130,12 +130,15 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         }
         Optional<Target> target = Target.of(context);
         if (target.isPresent() && target.get().isScope(context)) {
+            long t0 = System.nanoTime();
             try {
                 session(context, target.get()).open();
             } catch (Exception | Error e) {
                 throw e;
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
+            } finally {
+                Trace.took("opening the remote class " + target.get().key(), t0);
             }
         }
     }
@@ -292,14 +295,14 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
     /** The warm runtime of {@code arch}: image resolved and emulator checked once per run, JVM kept per JVM. */
     private static RemoteRuntime runtime(ExtensionContext root, Architecture arch) {
         Configuration config = Configuration.get(root);
-        Docker docker = Docker.get();
+        Docker docker = Trace.step("connecting to Docker", Docker::get);
         String image = config.imageFor(arch);
         ExtensionContext.Store store = root.getStore(NAMESPACE);
         String imageId = store.computeIfAbsent("image:" + arch.platform() + ":" + image,
-                k -> docker.resolveImage(image, arch), String.class);
-        store.computeIfAbsent("emulator:" + arch.platform(),
-                k -> Emulators.ensure(docker, arch, imageId, config.bundleImage(), config.install()), String.class);
-        return RuntimePool.get(arch.platform() + "|" + imageId,
-                () -> RemoteRuntime.start(docker, arch, imageId, image, Classpath.current()));
+                k -> Trace.step("resolving " + image, () -> docker.resolveImage(image, arch)), String.class);
+        store.computeIfAbsent("emulator:" + arch.platform(), k -> Trace.step("checking the " + arch + " emulator",
+                () -> Emulators.ensure(docker, arch, imageId, config.bundleImage(), config.install())), String.class);
+        return RuntimePool.get(arch.platform() + "|" + imageId, () -> Trace.step("starting the " + arch + " JVM",
+                () -> RemoteRuntime.start(docker, arch, imageId, image, Classpath.current())));
     }
 }
