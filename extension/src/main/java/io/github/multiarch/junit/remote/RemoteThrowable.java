@@ -15,6 +15,11 @@ public interface RemoteThrowable {
     /** Whether the original was an {@link AssertionError}. */
     boolean wasAssertionError();
 
+    /** How a placeholder prints: like the original, {@code original.ClassName: message}. */
+    static String describe(String originalClassName, String message) {
+        return message == null ? originalClassName : originalClassName + ": " + message;
+    }
+
     /** Placeholder for a remote {@link AssertionError}. */
     final class AssertionFailure extends AssertionError implements RemoteThrowable {
         private static final long serialVersionUID = 1L;
@@ -37,8 +42,7 @@ public interface RemoteThrowable {
 
         @Override
         public String toString() {
-            String m = getLocalizedMessage();
-            return m == null ? originalClassName : originalClassName + ": " + m;
+            return RemoteThrowable.describe(originalClassName, getLocalizedMessage());
         }
     }
 
@@ -64,8 +68,7 @@ public interface RemoteThrowable {
 
         @Override
         public String toString() {
-            String m = getLocalizedMessage();
-            return m == null ? originalClassName : originalClassName + ": " + m;
+            return RemoteThrowable.describe(originalClassName, getLocalizedMessage());
         }
     }
 }
