@@ -106,8 +106,11 @@ public class Report {
             return rows.stream().filter(r -> r.req == req && r.test).sorted(Comparator.comparingLong(Row::start)).toList();
         }
 
+        /** The outermost class container of a request (a @RunsOn class is a class template: its [arch]
+         *  invocation is a class container too, nested in the template's). */
         Row clazz(int req) {
-            return rows.stream().filter(r -> r.req == req && !r.test).findFirst().orElse(null);
+            return rows.stream().filter(r -> r.req == req && !r.test).min(Comparator.comparingLong(Row::start))
+                    .orElse(null);
         }
 
         boolean ok(int req) {
@@ -189,6 +192,7 @@ public class Report {
         List<Double> console = okSeconds("cold.console");
         List<Double> harness = new ArrayList<>();
         Map<String, List<Double>> phases = new LinkedHashMap<>();
+        Map<String, List<Double>> traces = new LinkedHashMap<>();
         List<Double> jvmWall = okSeconds("cold.harness.jvm");
         int runs = times.getOrDefault("cold.harness.jvm", List.of()).size();
         if (runs == 0 && floor.isEmpty()) {
@@ -207,6 +211,8 @@ public class Report {
             at.put("host JVM start", e.jvmStartUs);
             at.put("Bench main", e.mainUs);
             at.put("class started", c.start);
+            e.rows.stream().filter(r -> r.req == 1 && !r.test && r.start > c.start).findFirst()
+                    .ifPresent(inv -> at.put("class template invocation [s390x] started", inv.start));
             for (String line : lines(run.resolve("cold/harness-" + i + ".docker.tsv"))) {
                 String[] f = line.split("\t");
                 if (f.length >= 4 && f[3].equals(Long.toString(e.pid))) {
@@ -217,6 +223,10 @@ public class Report {
                 String[] f = line.split("\t", 2);
                 if (f.length == 2 && f[1].contains("JVM ready in")) {
                     at.putIfAbsent("remote JVM ready (agent connected, HELLO)", Long.parseLong(f[0]));
+                }
+                Matcher m = f.length == 2 ? TRACE.matcher(f[1]) : null;
+                if (m != null && m.find()) {
+                    traces.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Double.parseDouble(m.group(2)) / 1000);
                 }
             }
             at.put("test started (remote class at its first test: READY)", t.start);
@@ -246,7 +256,30 @@ public class Report {
                 + " host JVM's containers, the extension's stderr, and the JUnit listener):\n");
         p("| from -> to | seconds |\n|---|---|");
         phases.forEach((k, v) -> p(f("| %s | %.2f |", k, median(v))));
+        List<Double> nocds = new ArrayList<>(), cds = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            for (String kind : List.of("nocds", "cds")) {
+                Events c = events(run.resolve("cold/" + kind + "-" + i + ".events.tsv"));
+                if (c != null && c.ok(1)) {
+                    (kind.equals("cds") ? cds : nocds).add((c.clazz(1).end - c.jvmStartUs) / 1e6);
+                }
+            }
+        }
+        if (!nocds.isEmpty()) {
+            p(f("\nA lever, measured: JUnit's first run of the one-test class in a fresh s390x JVM (JVM start -> class"
+                    + " finished; what opening the remote class waits for), with the agent's JVM flags: %s (runs: %s);"
+                    + " with an application CDS archive of the same class path (-XX:SharedArchiveFile, made once with"
+                    + " -XX:ArchiveClassesAtExit): %s (runs: %s).", s(median(nocds)), list(nocds),
+                    cds.isEmpty() ? "n/a" : s(median(cds)), list(cds)));
+        }
+        if (!traces.isEmpty()) {
+            p("\nThe extension's own account of its steps (-Dmultiarch.trace=true; median, seconds):\n");
+            p("| step | seconds |\n|---|---|");
+            traces.forEach((k, v) -> p(f("| %s | %.2f |", k, median(v))));
+        }
     }
+
+    static final Pattern TRACE = Pattern.compile("\\[multiarch\\] trace: (.+) took (\\d+) ms");
 
     static String list(List<Double> v) {
         return String.join(", ", v.stream().map(d -> f("%.2f", d)).toList());
@@ -318,7 +351,8 @@ public class Report {
     static final Pattern READY = Pattern.compile("\\[multiarch\\] (\\S+) JVM ready in ([\\d.]+) s");
 
     /** Phases of one `mvn -o test` log (Maven's timestamps), relative to the measured start. */
-    Map<String, Double> mvnPhases(String name, List<String> classTimes, List<String> readies) throws IOException {
+    Map<String, Double> mvnPhases(String name, Map<String, Double> classTimes, List<String> readies,
+                                  Map<String, double[]> intervals) throws IOException {
         double[] t = one(name);
         List<String> log = lines(run.resolve("suite/" + name + ".log"));
         if (t == null || log.isEmpty()) {
@@ -351,13 +385,20 @@ public class Report {
             if (line.contains("surefire-plugin:") && line.contains(":test (")) {
                 surefire = at;
             }
-            if (line.contains("[INFO] Running ") && running == null) {
-                running = at;
+            int ri = line.indexOf("[INFO] Running ");
+            if (ri >= 0) {
+                running = running == null ? at : running;
+                String cls = line.substring(ri + 15).trim().replaceAll(".*\\.", "");
+                double now = at;
+                intervals.computeIfAbsent(cls, k -> new double[] {now, now});
             }
             Matcher c = CLASS_DONE.matcher(line);
             if (c.find()) {
                 lastDone = at;
-                classTimes.add(f("%s %s s", c.group(6).replaceAll(".*\\.", ""), c.group(5)));
+                String cls = c.group(6).replaceAll(".*\\.", "");
+                classTimes.merge(cls, Double.parseDouble(c.group(5).replace(',', '.')), Math::max);
+                double now = at;
+                intervals.computeIfAbsent(cls, k -> new double[] {now, now})[1] = now;
             }
             if (line.contains("Total time:") || line.contains("BUILD SUCCESS") || line.contains("BUILD FAILURE")) {
                 end = end == null ? at : end;
@@ -375,6 +416,20 @@ public class Report {
         return ph;
     }
 
+    static int maxOverlap(java.util.Collection<double[]> intervals) {
+        int best = 0;
+        for (double[] i : intervals) {
+            int n = 0;
+            for (double[] j : intervals) {
+                if (j[0] <= i[0] && i[0] < j[1] || j == i) {
+                    n++;
+                }
+            }
+            best = Math.max(best, n);
+        }
+        return best;
+    }
+
     static void put(Map<String, Double> ph, String k, Double a, Double b) {
         if (a != null && b != null) {
             ph.put(k, b - a);
@@ -386,9 +441,10 @@ public class Report {
         if (t == null) {
             return;
         }
-        List<String> classes = new ArrayList<>();
+        Map<String, Double> classes = new LinkedHashMap<>();
         List<String> readies = new ArrayList<>();
-        Map<String, Double> ph = mvnPhases(name, classes, readies);
+        Map<String, double[]> intervals = new LinkedHashMap<>();
+        Map<String, Double> ph = mvnPhases(name, classes, readies, intervals);
         p(f("\n**%s** (`%s`): %s, exit %d", title, name, s(t[0]), (int) t[1]));
         if (ph != null && !ph.isEmpty()) {
             p("");
@@ -400,7 +456,12 @@ public class Report {
                     + String.join(", ", readies));
         }
         if (!classes.isEmpty()) {
-            p("\nPer class (Surefire's time): " + String.join(", ", classes));
+            List<String> parts = new ArrayList<>();
+            classes.forEach((k, v) -> parts.add(f("%s %.2f", k, v)));
+            p("\nPer class, in the order they ran (Surefire's time, s; the first class of an architecture includes"
+                    + " its runtime's start): " + String.join(", ", parts));
+            p(f("\nTest classes running at the same time (from Surefire's Running/Tests run lines): at most %d.",
+                    maxOverlap(intervals.values())));
         }
     }
 
@@ -426,8 +487,7 @@ public class Report {
     }
 
     void figure4() throws IOException {
-        double[] m = one("matrix");
-        if (m == null) {
+        if (one("matrix") == null && one("matrix.exec") == null) {
             return;
         }
         List<String> arches = Arrays.asList(meta.getOrDefault("arches", "").trim().split("\\s+"));
@@ -444,23 +504,41 @@ public class Report {
                 parts.add(f("%s %.1f", a, t[0]));
             }
         }
-        boolean ok = all && m[1] == 0;
-        row("4. matrix, " + String.join("+", arches),
-                s(m[0]) + (m[1] == 0 ? "" : " (FAILED)"),
-                "sum of single runs: " + s(sum) + " (" + String.join(" + ", parts) + ")",
-                ok ? f("%.2fx", m[0] / sum) : "", "<= 0.6x the sum", yes(ok && m[0] / sum <= 0.6));
+        String base = "sum of single runs: " + s(sum) + " (" + String.join(" + ", parts) + ")";
+        String what = String.join("+", arches);
+        matrixRow("4a. matrix " + what + ", per-arch classes, parallel classes (config)", "matrix", sum, all, base);
+        matrixRow("4b. matrix " + what + ", per-arch classes, @Execution(CONCURRENT)", "matrix.exec", sum, all, base);
+        matrixRow("4c. matrix " + what + ", the extension's own @RunsOn({...})", "matrix.multi", sum, all, base);
         h("Figure 4: matrix");
         String riscv = meta.get("riscv64");
         if (riscv != null) {
             p("riscv64: " + riscv + "\n");
         }
-        suiteDetail("all architectures, JUnit parallel classes", "matrix");
-        suiteDetail("all architectures, sequential (the same classes, no parallel execution)", "matrix.sequential");
+        p("4a: per-architecture copies of the 5 classes, one `mvn -o test`, junit.jupiter.execution.parallel.enabled=true"
+                + " with mode.classes.default=concurrent (fixed parallelism " + meta.getOrDefault("matrix_parallelism", "?")
+                + "). 4b: the same with @Execution(CONCURRENT) on each class and @Execution(SAME_THREAD) on each method."
+                + " 4c: 5 classes annotated with every architecture at once (the extension's matrix, class templates),"
+                + " no parallel execution configured. The baseline of each is the sum of the single-architecture runs"
+                + " (each a 100-test `mvn -o test`, the s390x one is figure 3's).");
+        suiteDetail("4a: parallel classes as configured", "matrix");
+        suiteDetail("4b: @Execution(CONCURRENT) on the classes", "matrix.exec");
+        suiteDetail("sequential: the same classes, no parallel execution", "matrix.sequential");
+        suiteDetail("4c: @RunsOn({...}) with every architecture", "matrix.multi");
         for (String a : arches) {
             if (!a.equals("s390x")) {
                 suiteDetail("single architecture " + a, "suite." + a);
             }
         }
+    }
+
+    void matrixRow(String label, String name, double sum, boolean all, String base) {
+        double[] m = one(name);
+        if (m == null) {
+            return;
+        }
+        boolean ok = all && m[1] == 0;
+        row(label, s(m[0]) + (m[1] == 0 ? "" : " (FAILED)"), base, ok ? f("%.2fx", m[0] / sum) : "", "<= 0.6x the sum",
+                yes(ok && m[0] / sum <= 0.6));
     }
 
     // ---- figure 5 ------------------------------------------------------------------------

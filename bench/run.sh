@@ -17,12 +17,14 @@
 # (the number of matrix classes) JUnit's fixed parallelism in the matrix run;
 # BENCH_MATRIX_SEQUENTIAL (1) also runs the matrix without parallel classes, for the breakdown.
 set -euo pipefail
+{ # the whole script is one compound command: bash reads it completely before running it, so
+  # editing this file during a run cannot change the run
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$BENCH/.." && pwd)
 WORK=$BENCH/work
 RUN=$WORK/run
 REPEATS=${BENCH_REPEATS:-3}
-FIGURES=${BENCH_FIGURES:-1 2 3 4}
+FIGURES=${BENCH_FIGURES-1 2 3 4}
 MATRIX_SEQUENTIAL=${BENCH_MATRIX_SEQUENTIAL:-1}
 VERSION=$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
 JUNIT_VERSION=6.1.3
@@ -166,8 +168,14 @@ quiet_wait() { # until 30 s without others' JVMs or containers and without binfm
     done
     log "the machine is still busy after $limit s; measuring anyway (the report says so)"
 }
-binfmt_state() { local a; for a in s390x aarch64 ppc64le riscv64; do
-    printf '%s=%s ' "$a" "$(sed -n 's/^interpreter //p' /proc/sys/fs/binfmt_misc/qemu-$a 2>/dev/null | head -n 1)"; done; }
+binfmt_state() { # every binfmt_misc entry: name=interpreter(flags)[,disabled]
+    local f
+    for f in /proc/sys/fs/binfmt_misc/*; do
+        case ${f##*/} in register|status) continue ;; esac
+        printf '%s=%s(%s)%s ' "${f##*/}" "$(sed -n 's/^interpreter //p' "$f" 2>/dev/null)" \
+            "$(sed -n 's/^flags: //p' "$f" 2>/dev/null)" "$(grep -qx disabled "$f" 2>/dev/null && echo ,disabled)"
+    done
+}
 interference_start() {
     (
         last=$(binfmt_state)
@@ -206,7 +214,8 @@ CMD $cmd"
     if [ "$(image_hash "$tag")" = "$hash" ]; then log "$tag up to date"; rm -f "$failed"; return 0; fi
     if [ "$once" = once ] && [ -f "$failed" ] && [ "$(head -n 1 "$failed")" = "$hash" ] \
             && [ "${BENCH_RETRY_IMAGES:-0}" != 1 ]; then
-        log "$tag: not built, as before ($(sed -n 2p "$failed")); BENCH_RETRY_IMAGES=1 tries again"
+        BUILD_WHY="$(sed -n 2p "$failed") (remembered from an earlier run; BENCH_RETRY_IMAGES=1 tries again)"
+        log "$tag: not built, as before: $BUILD_WHY"
         return 1
     fi
     quiet_wait # test suites of others may re-register the emulators mmdebstrap needs
@@ -214,6 +223,10 @@ CMD $cmd"
     dir=$(mktemp -d /var/tmp/multiarch-bench-image.XXXXXX)
     local t0; t0=$(now_ms)
     log "building $tag: mmdebstrap $suite $darch (+$pkgs), then docker build --platform linux/$plat"
+    # a watcher: did anyone change the emulator registrations during the build?
+    local changed="$dir/binfmt-changed" watcher
+    ( last=$(binfmt_state); while sleep 1; do [ "$(binfmt_state)" = "$last" ] || { touch "$changed"; exit 0; }; done ) &
+    watcher=$!
     for try in $(seq 1 "$tries"); do
         # maintainer scripts run under emulation: the emulator must be registered (again, if a
         # test suite running on this machine removed it meanwhile)
@@ -225,12 +238,20 @@ CMD $cmd"
         log "mmdebstrap for $tag failed (try $try of $tries)"
         rm -f "$dir/rootfs.tar"
     done
+    kill "$watcher" 2>/dev/null || true; wait "$watcher" 2>/dev/null || true
+    if [ -z "$ok" ] && [ -e "$changed" ]; then
+        rm -rf "$dir"
+        BUILD_WHY="the emulator registrations changed during the build (another tool or test suite on this machine)"
+        log "$tag: cannot be built now: $BUILD_WHY; not remembered, the next run tries again"
+        return 1
+    fi
     if [ -z "$ok" ]; then
         local why
         why=$(grep -Eo '(Failed to fetch|Err:[0-9]+|E: Unable to[^.]*|Unable to locate package|has no installation candidate|Unmet dependencies|error processing package)[^ ]* ?[^ ]*( [^ ]*)?( 404[^[]*)?' \
               "$WORK/images/${tag//[:\/]/_}.log" | sort -u | head -n 6 | tr '\n' ';' || true)
         [ -n "$why" ] || why="mmdebstrap failed: $(tail -n 3 "$WORK/images/${tag//[:\/]/_}.log" | tr '\n' ' ')"
         printf '%s\n%s\n' "$hash" "$why" >"$failed"
+        BUILD_WHY=$why
         rm -rf "$dir"
         log "$tag: cannot be built: $why (log: $WORK/images/${tag//[:\/]/_}.log)"
         return 1
@@ -238,7 +259,7 @@ CMD $cmd"
     printf '%s\n' "$df" >"$dir/Dockerfile"
     if ! DOCKER_BUILDKIT=0 docker build -q --platform "linux/$plat" --label "$HASH_LABEL=$hash" -t "$tag" "$dir" \
             >/dev/null 2>>"$WORK/images/${tag//[:\/]/_}.log"; then
-        rm -rf "$dir"; printf '%s\n%s\n' "$hash" "docker build failed" >"$failed"; return 1
+        rm -rf "$dir"; BUILD_WHY="docker build failed"; return 1
     fi
     rm -rf "$dir"
     [ "$(docker image inspect --format '{{.Architecture}}' "$tag")" = "$plat" ] || die "$tag is not a $plat image"
@@ -247,10 +268,11 @@ CMD $cmd"
 build_image "$MVN_IMAGE" s390x s390x bookworm openjdk-17-jdk-headless,maven \
     /usr/lib/jvm/java-17-openjdk-s390x 2 '["mvn","-v"]' || die "cannot build $MVN_IMAGE"
 mvn_v() { ensure_emulators s390x; docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" mvn -v 2>&1; }
-mvn_v | grep -q 'Apache Maven' || mvn_v | grep -q 'Apache Maven' || die "$MVN_IMAGE: mvn -v does not run: $(mvn_v | tail -n 3)"
-meta mvn_image "$MVN_IMAGE: $(docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" \
-    sh -c 'mvn -v 2>/dev/null | head -n 1; java -version 2>&1 | head -n 1' | sed 's/\x1b\[[0-9;]*m//g' | tr '\n' ' ')"
-RISCV=""
+MVN_V=$(mvn_v) || true
+grep -q 'Apache Maven' <<<"$MVN_V" || MVN_V=$(mvn_v) || true
+grep -q 'Apache Maven' <<<"$MVN_V" || die "$MVN_IMAGE: mvn -v does not run: $(tail -n 3 <<<"$MVN_V")"
+meta mvn_image "$MVN_IMAGE: $(sed 's/\x1b\[[0-9;]*m//g' <<<"$MVN_V" | grep -E '^(Apache Maven|Java version)' | cut -d, -f1 | tr '\n' ' ')"
+RISCV=""; BUILD_WHY=""
 if ensure_emulators riscv64 \
     && build_image "$RISCV_IMAGE" riscv64 riscv64 trixie openjdk-21-jre-headless \
         /usr/lib/jvm/java-21-openjdk-riscv64 1 '["java","-version"]' once; then
@@ -261,7 +283,7 @@ if ensure_emulators riscv64 \
         meta riscv64 "not measured: $RISCV_IMAGE is built but java -version does not run in it"
     fi
 else
-    meta riscv64 "not measured: $(sed -n 2p "$WORK/images/${RISCV_IMAGE//[:\/]/_}.failed" 2>/dev/null || echo 'emulator could not be registered')"
+    meta riscv64 "not measured: ${BUILD_WHY:-the riscv64 emulator could not be registered}"
 fi
 meta arches "$ARCHES"
 
@@ -321,33 +343,45 @@ EOT
 </project>
 EOF
 }
-# suite_class DIR ARCH N ANNOTATE(yes|no): a class of 20 trivial tests
+# suite_class DIR NAME MODE ARCHES: a class of 20 trivial tests. MODE: plain (no annotation),
+# each (@RunsOn("<arch>")), each-exec (the same, plus @Execution(CONCURRENT) on the class and
+# @Execution(SAME_THREAD) on each method), multi (@RunsOn({"<arch>", ...}): the extension's matrix)
 suite_class() {
-    local dir=$1 arch=$2 n=$3 ann=$4 name i f
-    name="$(cap "$arch")Suite${n}Test"
+    local dir=$1 name=$2 mode=$3 arches=$4 i f
     f="$dir/src/test/java/bench/suite/$name.java"
     mkdir -p "$(dirname "$f")"
     {
         echo "package bench.suite;"
         echo
-        [ "$ann" = yes ] && echo "import io.github.multiarch.junit.RunsOn;"
+        [ "$mode" = plain ] || echo "import io.github.multiarch.junit.RunsOn;"
+        [ "$mode" = each-exec ] && echo "import org.junit.jupiter.api.parallel.Execution;" \
+            && echo "import org.junit.jupiter.api.parallel.ExecutionMode;"
         echo "import static org.junit.jupiter.api.Assertions.assertEquals;"
         echo "import org.junit.jupiter.api.Test;"
         echo
-        [ "$ann" = yes ] && echo "@RunsOn(\"$arch\")"
+        case $mode in
+            each) echo "@RunsOn(\"$arches\")" ;;
+            each-exec) echo "@RunsOn(\"$arches\")"; echo "@Execution(ExecutionMode.CONCURRENT)" ;;
+            multi) echo "@RunsOn({\"${arches// /\", \"}\"})" ;;
+        esac
         echo "class $name {"
         for i in $(seq -w 1 20); do
+            [ "$mode" = each-exec ] && echo "    @Execution(ExecutionMode.SAME_THREAD)"
             echo "    @Test void test$i() { assertEquals($((10#$i * 2)), $((10#$i)) + $((10#$i))); }"
         done
         echo "}"
     } >"$f"
 }
-# gen_suite DIR ARTIFACT "ARCHES" ANNOTATE PARALLELISM(0 = sequential)
+# gen_suite DIR ARTIFACT "ARCHES" MODE PARALLELISM(0: no parallel execution configured)
 gen_suite() {
-    local dir=$1 artifact=$2 arches=$3 ann=$4 par=$5 a n
+    local dir=$1 artifact=$2 arches=$3 mode=$4 par=$5 a n
     rm -rf "$dir"; mkdir -p "$dir/src/test/resources"
-    pom "$artifact" "$ann" >"$dir/pom.xml"
-    for a in $arches; do for n in 1 2 3 4 5; do suite_class "$dir" "$a" "$n" "$ann"; done; done
+    pom "$artifact" "$([ "$mode" = plain ] && echo no || echo yes)" >"$dir/pom.xml"
+    if [ "$mode" = multi ]; then
+        for n in 1 2 3 4 5; do suite_class "$dir" "MatrixSuite${n}Test" multi "$arches"; done
+    else
+        for a in $arches; do for n in 1 2 3 4 5; do suite_class "$dir" "$(cap "$a")Suite${n}Test" "$mode" "$a"; done; done
+    fi
     {
         for a in $arches; do echo "multiarch.image.$a=${JRE_IMAGE[$a]}"; done
         if [ "$par" != 0 ]; then
@@ -388,13 +422,23 @@ HCP=$H/target/test-classes:$(cat "$H/cp.txt")
 
 # Figures 3-4: generated projects (5 classes x 20 trivial tests per architecture).
 S=$WORK/suites
-gen_suite "$S/plain" bench-suite-plain s390x no 0          # no annotation: native, and inside the s390x container
-gen_suite "$S/s390x" bench-suite-s390x s390x yes 0         # figure 3's harness run = the s390x single run
-for a in $ARCHES; do [ $a = s390x ] || gen_suite "$S/$a" "bench-suite-$a" "$a" yes 0; done
+gen_suite "$S/plain" bench-suite-plain s390x plain 0       # no annotation: native, and inside the s390x container
+gen_suite "$S/s390x" bench-suite-s390x s390x each 0        # figure 3's harness run = the s390x single run
+for a in $ARCHES; do [ $a = s390x ] || gen_suite "$S/$a" "bench-suite-$a" "$a" each 0; done
 NCLASSES=$(( 5 * $(wc -w <<<"$ARCHES") ))
 PAR=${BENCH_MATRIX_PARALLELISM:-$NCLASSES}
-gen_suite "$S/matrix" bench-suite-matrix "$ARCHES" yes "$PAR"
-[ "$MATRIX_SEQUENTIAL" = 1 ] && gen_suite "$S/matrix-seq" bench-suite-matrix-seq "$ARCHES" yes 0
+# Figure 4: per-architecture copies of the classes in one build, overlapped by JUnit's parallel
+# class execution as configured (mode.classes.default=concurrent), and, because that setting does
+# not reach @RunsOn classes (class templates), also with @Execution(CONCURRENT) on each class.
+gen_suite "$S/matrix" bench-suite-matrix "$ARCHES" each "$PAR"
+gen_suite "$S/matrix-exec" bench-suite-matrix-exec "$ARCHES" each-exec "$PAR"
+# For the breakdown: the same classes without parallel execution, and the extension's own
+# matrix (@RunsOn with every architecture on 5 classes), when the installed extension has it.
+[ "$MATRIX_SEQUENTIAL" = 1 ] && gen_suite "$S/matrix-seq" bench-suite-matrix-seq "$ARCHES" each 0
+MULTI=0
+if unzip -p "$EXT_JAR" io/github/multiarch/junit/RunsOn.class 2>/dev/null | grep -aq '\[Ljava/lang/String;'; then
+    MULTI=1; gen_suite "$S/matrix-multi" bench-suite-matrix-multi "$ARCHES" multi 0
+fi
 meta matrix_parallelism "$PAR"
 
 # Maven repositories: ~/.m2 for the host builds, $WORK/m2-container for the container's build;
@@ -514,7 +558,10 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
             >"$RUN/cold/harness-$i.docker.tsv" 2>/dev/null &
         ev=$!; BG_PIDS+=("$ev"); sleep 0.3
         t0=$(now_ms); rc=0
-        java -cp "$HCP" bench.Bench "$RUN/cold/harness-$i.events.tsv" "$RUN/cold/harness-$i.err.tsv" bench.ColdS390x \
+        # -Dmultiarch.trace=true: the extension prints how long each of its steps took (stderr,
+        # timestamped by Bench), for the breakdown
+        java -Dmultiarch.trace=true -cp "$HCP" bench.Bench "$RUN/cold/harness-$i.events.tsv" \
+            "$RUN/cold/harness-$i.err.tsv" bench.ColdS390x \
             >"$RUN/cold/harness-$i.log" 2>&1 &
         jpid=$!; OUR_JVMS="$OUR_JVMS$jpid "
         wait $jpid || rc=$?
@@ -524,6 +571,28 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
         log "  round $i: floor $(awk -F'\t' '$1=="cold.floor"{v=$2} END{print v}' "$RUN/times.tsv") s," \
             "console $(awk -F'\t' '$1=="cold.console"{v=$2} END{print v}' "$RUN/times.tsv") s," \
             "harness JVM $(awk -F'\t' '$1=="cold.harness.jvm"{v=$2} END{print v}' "$RUN/times.tsv") s (exit $rc)"
+    done
+
+    # A lever, measured: the remote class's first JUnit run in a fresh s390x JVM (what opening the
+    # remote class waits for) with the agent's JVM flags, without and with an application CDS
+    # archive of the same class path (made once by -XX:ArchiveClassesAtExit).
+    log "figure 1, breakdown: JUnit's first run in a fresh s390x JVM, without and with an AppCDS archive"
+    AGENT_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto)
+    rm -f "$RUN/cold/app.jsa"
+    # JDK 17's AppCDS refuses a class path with a non-empty directory: the test classes go in a jar
+    # (the runtime could do the same with target/test-classes, or load them in a child class loader)
+    (cd "$H/target/test-classes" && jar cf "$H/target/bench-tests.jar" .)
+    CDS_CP=$(cat "$H/cp.txt"):$H/target/bench-tests.jar
+    cold_in_container() { # NAME [JVM flags]
+        local name=$1; shift
+        docker_run --platform linux/s390x -v "$M2:$M2:ro" -v "$H:$H:ro" -v "$RUN/cold:$RUN/cold" "${JRE_IMAGE[s390x]}" \
+            java "${AGENT_FLAGS[@]}" "$@" -cp "$CDS_CP" bench.Bench "$RUN/cold/$name.events.tsv" "$RUN/cold/$name.err.tsv" \
+            bench.ColdPlain >"$RUN/cold/$name.log" 2>&1 || log "  $name failed (see $RUN/cold/$name.log)"
+    }
+    cold_in_container cds-dump -XX:ArchiveClassesAtExit="$RUN/cold/app.jsa"
+    for i in $(seq 1 "$REPEATS"); do
+        cold_in_container "nocds-$i"
+        [ -f "$RUN/cold/app.jsa" ] && cold_in_container "cds-$i" -XX:SharedArchiveFile="$RUN/cold/app.jsa"
     done
 fi
 
@@ -577,8 +646,12 @@ if [[ " $FIGURES " == *" 4 "* ]]; then
         mem_start "suite.$a"; mvn_suite "suite.$a" "$S/$a"; mem_stop
     done
     mem_start matrix; mvn_suite matrix "$S/matrix"; mem_stop
+    mem_start matrix.exec; mvn_suite matrix.exec "$S/matrix-exec"; mem_stop
     if [ "$MATRIX_SEQUENTIAL" = 1 ]; then
         mem_start matrix.sequential; mvn_suite matrix.sequential "$S/matrix-seq"; mem_stop
+    fi
+    if [ "$MULTI" = 1 ]; then
+        mem_start matrix.multi; mvn_suite matrix.multi "$S/matrix-multi"; mem_stop
     fi
 fi
 
@@ -586,3 +659,5 @@ meta duration_s "$(secs "$START_MS" "$(now_ms)")"
 log "report"
 java "$BENCH/Report.java" "$RUN" "$BENCH/results/latest.md"
 log "done in $(secs "$START_MS" "$(now_ms)") s; report: bench/results/latest.md, raw data: $RUN"
+exit 0
+}

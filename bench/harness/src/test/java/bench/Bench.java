@@ -64,8 +64,8 @@ public final class Bench {
         lines.add(String.join("\t", "jvm", Long.toString(ProcessHandle.current().pid()), "-", "-", Long.toString(jvmStartUs), Long.toString(mainUs), "-"));
         boolean allOk = true;
         Launcher launcher = LauncherFactory.create();
-        for (int i = 3; i < args.length; i++) {
-            int req = i - 2;
+        for (int i = 2; i < args.length; i++) {
+            int req = i - 1;
             Recorder recorder = new Recorder(req, lines);
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(DiscoverySelectors.selectClass(args[i]))

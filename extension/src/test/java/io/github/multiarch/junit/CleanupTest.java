@@ -42,6 +42,31 @@ class CleanupTest {
         }
     }
 
+    @Test
+    void stoppedContainersOfDeadHostJvmsAreRemovedAndOthersAreNot() {
+        var client = Docker.get().client();
+        String bundle = "multiarch-qemu-bundle:" + Configuration.VERSION;
+        long deadPid = 2_000_000_000L; // above any pid_max: no such process
+        String orphan = client.createContainerCmd(bundle)
+                .withLabels(Map.of(Docker.LABEL, "probe-s390x", Docker.LABEL_PID, Long.toString(deadPid))).exec().getId();
+        String ours = client.createContainerCmd(bundle)
+                .withLabels(Map.of(Docker.LABEL, "probe-s390x", Docker.LABEL_PID,
+                        Long.toString(ProcessHandle.current().pid()))).exec().getId();
+        try {
+            assertThat(Docker.get().removeLeftovers()).isGreaterThanOrEqualTo(1);
+            assertThat(containersOf(deadPid)).isEmpty();
+            assertThat(containersOf(ProcessHandle.current().pid())).extracting(Container::getId).contains(ours);
+        } finally {
+            for (String id : List.of(orphan, ours)) {
+                try {
+                    client.removeContainerCmd(id).withForce(true).exec();
+                } catch (RuntimeException e) {
+                    // removed
+                }
+            }
+        }
+    }
+
     private static List<Container> containersOf(long pid) {
         return Docker.get().client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Docker.LABEL_PID, Long.toString(pid))).exec();

@@ -56,6 +56,7 @@ public final class Docker {
                 client.pingCmd().exec();
                 instance = new Docker(client, String.valueOf(transport.getDockerHost()),
                         hostIpAddress(transport.getDockerHost()));
+                instance.removeLeftovers();
             } catch (RuntimeException e) {
                 throw new MultiarchException("Docker is not running, or not reachable from this JVM: " + e.getMessage()
                         + "\nStart the engine (as root: `dockerd &`, or `systemctl start docker`; this project's"
@@ -227,6 +228,35 @@ public final class Docker {
                 // already gone
             }
         }
+    }
+
+    /**
+     * Removes what host JVMs killed outright left behind: stopped containers of this project
+     * whose JVM is gone. (A runtime container removes itself; a probe or registrar container
+     * that was running when its JVM was killed stays, stopped.) Only on a local engine, where
+     * the process ids in the labels are this machine's; running containers are never touched.
+     *
+     * @return how many containers were removed
+     */
+    public int removeLeftovers() {
+        if (!isLocal()) {
+            return 0;
+        }
+        int removed = 0;
+        for (var c : client.listContainersCmd().withShowAll(true).withLabelFilter(java.util.List.of(LABEL)).exec()) {
+            String pid = c.getLabels() == null ? null : c.getLabels().get(LABEL_PID);
+            boolean stopped = !"running".equals(c.getState());
+            boolean orphan = pid != null && pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+            if (stopped && orphan) {
+                try {
+                    client.removeContainerCmd(c.getId()).withForce(true).exec();
+                    removed++;
+                } catch (RuntimeException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return removed;
     }
 
     /** Labels that mark a container as this project's, and which JVM started it. */
