@@ -614,9 +614,10 @@ public class Report {
             runtime; per-test host-side executionStarted -> executionFinished, first test excluded. 3, a
             generated project of 5 classes x 20 trivial tests, `mvn -o test` from a clean target/ on the
             host, against the same project without the annotation built and tested by `mvn -o test` inside a
-            linux/s390x container with Maven and a JDK. 4, per-architecture copies of those classes in one
-            `mvn -o test` with JUnit's parallel class execution, against the sum of the single-architecture
-            runs. 5, peak resident memory (cgroup total_rss) of each runtime container during its
+            linux/s390x container with Maven and a JDK. 4, the suite on every architecture in one
+            `mvn -o test` (4a: per-architecture copies of the classes, JUnit's parallel class execution as
+            configured; 4b: the same with @Execution(CONCURRENT) on the classes; 4c: the extension's own
+            matrix, @RunsOn with every architecture), against the sum of the single-architecture runs. 5, peak resident memory (cgroup total_rss) of each runtime container during its
             single-architecture suite run.
             """);
         sb.append("\n## Breakdown\n").append(details);

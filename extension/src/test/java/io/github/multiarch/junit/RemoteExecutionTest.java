@@ -112,6 +112,26 @@ class RemoteExecutionTest {
                 finishedWithFailure(instanceOf(AssertionFailedError.class), message(m -> m.startsWith("not on arm64")))));
     }
 
+    @Test
+    void runsOnWorksAsAMetaAnnotation() {
+        Kit.run(ThroughMetaAnnotation.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+    }
+
+    /** A team's own annotation. */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.TYPE)
+    @RunsOn("s390x")
+    @interface OnMainframe {
+    }
+
+    @OnMainframe
+    static class ThroughMetaAnnotation {
+        @Test
+        void runsOnS390x() {
+            assertEquals("s390x", System.getProperty("os.arch"));
+        }
+    }
+
     @RunsOn({"s390x", "arm64"})
     static class Matrix {
         @Test
