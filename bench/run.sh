@@ -144,20 +144,22 @@ foreign_jvms() { # JVMs on the host that are neither this run's nor inside a con
     done
 }
 foreign_containers() { # containers on the engine that this run did not start
-    docker ps --format '{{.ID}} {{.Label "io.github.multiarch.bench.run"}} {{.Label "io.github.multiarch.pid"}}' 2>/dev/null \
-        | while read -r id run pid; do
+    docker ps --format '{{.ID}}|{{.Label "io.github.multiarch.bench.run"}}|{{.Label "io.github.multiarch.pid"}}' 2>/dev/null \
+        | while IFS='|' read -r id run pid; do
             [ "$run" = $$ ] && continue
             [[ "$pid" =~ ^[0-9]+$ ]] && is_ours "$pid" && continue
             echo "$id"
           done
 }
-quiet_wait() { # until 30 s without others' JVMs or containers and without binfmt_misc changes
-    local waited=0 limit=${BENCH_QUIET_TIMEOUT:-1800} quiet=0 state last="" busy
+quiet_wait() { # [SAMPLES [LIMIT]]: until SAMPLES x 5 s (30 s) without others' JVMs or containers
+               # and without binfmt_misc changes, or LIMIT s (BENCH_QUIET_TIMEOUT, 1800) have passed
+    local need=${1:-6} limit=${2:-${BENCH_QUIET_TIMEOUT:-1800}} waited=0 quiet=0 state last busy
+    last=$(binfmt_state)
     while [ $waited -lt "$limit" ]; do
         state=$(binfmt_state)
         busy="$(foreign_jvms | tr '\n' ' ')$(foreign_containers | tr '\n' ' ')"
         if [ -z "${busy// /}" ] && [ "$state" = "$last" ]; then
-            quiet=$((quiet + 1)); [ $quiet -ge 6 ] && return 0
+            quiet=$((quiet + 1)); [ $quiet -ge "$need" ] && return 0
         else
             [ $((waited % 120)) = 0 ] && log "waiting for a quiet machine (others' JVMs/containers: ${busy:-none};" \
                 "binfmt_misc $([ "$state" = "$last" ] && echo stable || echo changing))"
@@ -168,6 +170,8 @@ quiet_wait() { # until 30 s without others' JVMs or containers and without binfm
     done
     log "the machine is still busy after $limit s; measuring anyway (the report says so)"
 }
+# before each measured item: two quiet checks 5 s apart, waiting up to BENCH_QUIET_ITEM_TIMEOUT (600) s
+settle() { quiet_wait 2 "${BENCH_QUIET_ITEM_TIMEOUT:-600}"; }
 binfmt_state() { # every binfmt_misc entry: name=interpreter(flags)[,disabled]
     local f
     for f in /proc/sys/fs/binfmt_misc/*; do
@@ -521,6 +525,7 @@ mem_stop() { kill "$MEM_PID" 2>/dev/null || true; wait "$MEM_PID" 2>/dev/null ||
 mvn_suite() {
     local name=$1 dir=$2 t0 rc=0
     rm -rf "$dir/target"
+    settle
     log "figure: $name (mvn -o test in $dir)"
     t0=$(now_ms)
     (cd "$dir" && MAVEN_OPTS="$MVN_LOG_OPTS" mvn -o -B -ntp test) >"$RUN/suite/$name.log" 2>&1 || rc=$?
@@ -541,9 +546,10 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
     log "figure 1: cold start, $REPEATS times each (interleaved)"
     docker_run --platform linux/s390x "${JRE_IMAGE[s390x]}" java -version >/dev/null 2>&1 # page cache, untimed
     for i in $(seq 1 "$REPEATS"); do
+        settle
         t0=$(now_ms); rc=0
         docker_run --platform linux/s390x "${JRE_IMAGE[s390x]}" java -version >/dev/null 2>&1 || rc=$?
-        record cold.floor "$(secs "$t0" "$(now_ms)")" $rc
+        record cold.floor "$(secs "$t0" "$(now_ms)")" $rc "$t0"
 
         t0=$(now_ms); rc=0
         docker_run --platform linux/s390x -v "$H/target/test-classes:/bench/classes:ro" \
@@ -551,7 +557,7 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
             java -jar /bench/console.jar execute --disable-banner --details=summary \
             --class-path /bench/classes --select-method bench.ColdPlain#trivial >"$RUN/cold/console-$i.log" 2>&1 || rc=$?
         grep -q '1 tests successful' "$RUN/cold/console-$i.log" || { [ $rc != 0 ] || rc=9; }
-        record cold.console "$(secs "$t0" "$(now_ms)")" $rc
+        record cold.console "$(secs "$t0" "$(now_ms)")" $rc "$t0"
 
         docker events --since "$(date +%s)" --filter type=container --filter label=io.github.multiarch \
             --format '{{.TimeNano}}	{{.Action}}	{{index .Actor.Attributes "io.github.multiarch"}}	{{index .Actor.Attributes "io.github.multiarch.pid"}}' \
@@ -565,7 +571,7 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
             >"$RUN/cold/harness-$i.log" 2>&1 &
         jpid=$!; OUR_JVMS="$OUR_JVMS$jpid "
         wait $jpid || rc=$?
-        record cold.harness.jvm "$(secs "$t0" "$(now_ms)")" $rc
+        record cold.harness.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
         wait_no_runtime $jpid
         sleep 0.5; kill $ev 2>/dev/null || true; wait $ev 2>/dev/null || true
         log "  round $i: floor $(awk -F'\t' '$1=="cold.floor"{v=$2} END{print v}' "$RUN/times.tsv") s," \
@@ -589,6 +595,7 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
             java "${AGENT_FLAGS[@]}" "$@" -cp "$CDS_CP" bench.Bench "$RUN/cold/$name.events.tsv" "$RUN/cold/$name.err.tsv" \
             bench.ColdPlain >"$RUN/cold/$name.log" 2>&1 || log "  $name failed (see $RUN/cold/$name.log)"
     }
+    settle
     cold_in_container cds-dump -XX:ArchiveClassesAtExit="$RUN/cold/app.jsa"
     for i in $(seq 1 "$REPEATS"); do
         cold_in_container "nocds-$i"
@@ -599,21 +606,23 @@ fi
 # ---- figure 2: warm overhead per test ----------------------------------------------------
 if [[ " $FIGURES " == *" 2 "* ]]; then
     log "figure 2: 200 empty tests, harness (host JVM) and plain JUnit inside a warm s390x JVM"
-    rc=0
+    settle
+    rc=0; t0=$(now_ms)
     java -cp "$HCP" bench.Bench "$RUN/warm/host.events.tsv" "$RUN/warm/host.err.tsv" \
         bench.ColdS390x bench.Empty200S390x bench.Empty200S390x bench.Empty200Plain bench.Empty200Plain \
         >"$RUN/warm/host.log" 2>&1 &
     jpid=$!; OUR_JVMS="$OUR_JVMS$jpid "
     wait $jpid || rc=$?
-    record warm.host.jvm 0 $rc
+    record warm.host.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
     wait_no_runtime $jpid
     # The baseline: the same JUnit, in the same image with the agent's JVM flags, no harness.
-    rc=0
+    settle
+    rc=0; t0=$(now_ms)
     docker_run --platform linux/s390x -v "$M2:$M2:ro" -v "$H:$H:ro" -v "$RUN/warm:$RUN/warm" "${JRE_IMAGE[s390x]}" \
         java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp "$HCP" bench.Bench \
         "$RUN/warm/remote.events.tsv" "$RUN/warm/remote.err.tsv" bench.ColdPlain bench.Empty200Plain bench.Empty200Plain \
         >"$RUN/warm/remote.log" 2>&1 || rc=$?
-    record warm.remote.jvm 0 $rc
+    record warm.remote.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
     [ $rc = 0 ] || { log "remote baseline failed:"; tail -n 20 "$RUN/warm/remote.log" >&2; }
 fi
 
@@ -625,6 +634,7 @@ if [[ " $FIGURES " == *" 3 "* ]]; then
     mem_stop
     rm -rf "$S/plain/target"
     log "figure: suite.container (mvn -o test inside a linux/s390x container of $MVN_IMAGE)"
+    settle
     mem_start suite.container
     t0=$(now_ms); rc=0
     docker_run --platform linux/s390x --network none --label io.github.multiarch.bench=mvn-s390x \
