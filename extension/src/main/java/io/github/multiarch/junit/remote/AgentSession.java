@@ -66,6 +66,9 @@ final class AgentSession implements TestExecutionListener, Runnable {
         try {
             Map<String, String> config = new HashMap<>(params);
             config.put(Agent.SESSION_PARAMETER, Integer.toString(id));
+            // One test at a time, in the host's order: the gate follows the host's run test by test.
+            // (A junit-platform.properties that enables parallel execution is read here too.)
+            config.put("junit.jupiter.execution.parallel.enabled", "false");
             LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                     .selectors(RemoteSelector.decode(selector))
                     .configurationParameters(config)
