@@ -7,30 +7,18 @@
 # Idempotent: does nothing when the engine already answers.
 set -euo pipefail
 
-log() { echo "engine: $*" >&2; }
-die() { echo "engine: ERROR: $*" >&2; exit 1; }
+LOG_TAG=engine
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/multiarch-dockerd.log}
 BINFMT_MISC=/proc/sys/fs/binfmt_misc
-export DEBIAN_FRONTEND=noninteractive
 
 [ "$(id -u)" = 0 ] || die "must run as root"
 
-apt_updated=
-apt_install() {
-    if [ -z "$apt_updated" ]; then
-        log "apt-get update"
-        apt-get update -qq </dev/null >&2 || die "apt-get update failed"
-        apt_updated=1
-    fi
-    log "apt-get install $*"
-    apt-get install -y -qq --no-install-recommends "$@" </dev/null >&2 || die "apt-get install $* failed"
-}
-
-if ! command -v dockerd >/dev/null 2>&1; then
-    apt_install docker.io
-fi
-command -v docker >/dev/null 2>&1 || apt_install docker.io
+need_cmd dockerd docker.io
+need_cmd docker docker.io
 
 if ! grep -qs " $BINFMT_MISC binfmt_misc " /proc/mounts; then
     log "mounting binfmt_misc on $BINFMT_MISC"
