@@ -52,8 +52,7 @@ final class RemoteSession implements AutoCloseable {
             }
             if (frame.kind() == Frame.Kind.FINISHED) {
                 finished = true;
-                replay(frame.out(), frame.err());
-                Throwable failure = decode(frame.failure());
+                Throwable failure = classOutcome(frame);
                 if (failure != null) {
                     throw failure;
                 }
@@ -121,8 +120,7 @@ final class RemoteSession implements AutoCloseable {
                     throw event.lost();
                 }
                 if (event.frame().kind() == Frame.Kind.FINISHED) {
-                    replay(event.frame().out(), event.frame().err());
-                    Throwable failure = decode(event.frame().failure());
+                    Throwable failure = classOutcome(event.frame());
                     if (failure instanceof Exception e) {
                         throw e;
                     }
@@ -135,6 +133,12 @@ final class RemoteSession implements AutoCloseable {
         } finally {
             s.forget();
         }
+    }
+
+    /** The remote class is over: its output goes to this JVM's, and its failure (if any) is returned. */
+    private static Throwable classOutcome(Frame finished) {
+        replay(finished.out(), finished.err());
+        return decode(finished.failure());
     }
 
     static void replay(byte[] out, byte[] err) {

@@ -9,7 +9,6 @@ import io.github.multiarch.junit.runtime.Classpath;
 import io.github.multiarch.junit.runtime.Docker;
 import io.github.multiarch.junit.runtime.RemoteRuntime;
 import io.github.multiarch.junit.runtime.RuntimePool;
-import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.extension.ClassTemplateInvocationContextProvider;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExecutionCondition;
-import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
@@ -173,13 +171,13 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
             return;
         }
         invocation.skip();
-        report(remote(context, frame -> { }), context);
+        Target target = Target.of(context).orElseThrow();
+        report(remote(context, target, frame -> { }), context, target.architecture);
     }
 
     /** Asks the remote JVM to run {@code context}'s node; REPORT frames are published here, others go to {@code sink}. */
-    private static RemoteSession.Result remote(ExtensionContext context, java.util.function.Consumer<Frame> sink)
-            throws Throwable {
-        Target target = Target.of(context).orElseThrow();
+    private static RemoteSession.Result remote(ExtensionContext context, Target target,
+                                               java.util.function.Consumer<Frame> sink) throws Throwable {
         RemoteSession session = session(context, target);
         RemoteSession.Result result = session.run(TestKey.of(context), frame -> {
             if (frame.kind() == Frame.Kind.REPORT) {
@@ -192,8 +190,8 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         return result;
     }
 
-    private static void report(RemoteSession.Result result, ExtensionContext context) throws Throwable {
-        Architecture arch = Target.of(context).orElseThrow().architecture;
+    private static void report(RemoteSession.Result result, ExtensionContext context, Architecture arch)
+            throws Throwable {
         switch (result.outcome()) {
             case SUCCESSFUL:
                 return;
@@ -251,9 +249,9 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
             return invocation.proceed();
         }
         invocation.skip();
+        Target target = Target.of(context).orElseThrow();
         List<Frame> dynamics = new java.util.ArrayList<>();
-        RemoteSession.Result result = remote(context, dynamics::add);
-        report(result, context);
+        report(remote(context, target, dynamics::add), context, target.architecture);
         return (T) DynamicReplay.of(TestKey.of(context), dynamics);
     }
 
@@ -261,12 +259,6 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
     public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext invocationContext,
                                      ExtensionContext context) throws Throwable {
         invocation.proceed(); // remotely: the test itself; here: the replay of its remote outcome
-    }
-
-    @Override
-    public <T> T interceptTestClassConstructor(Invocation<T> invocation, ReflectiveInvocationContext<Constructor<T>> invocationContext,
-                                               ExtensionContext context) throws Throwable {
-        return invocation.proceed();
     }
 
     private static void remoteOnly(Invocation<Void> invocation, ExtensionContext context) throws Throwable {

@@ -39,7 +39,6 @@ final class AgentSession implements TestExecutionListener, Runnable {
     private boolean finished;
     private boolean ended;
     private boolean readySent;
-    private String currentKey;
     /** The unique id (as JUnit has it) of the test or factory the host asked for, while it runs. */
     private String currentId;
     private Throwable containerFailure;
@@ -108,7 +107,6 @@ final class AgentSession implements TestExecutionListener, Runnable {
         }
         if (pending.text().equals(key)) {
             pending = null;
-            currentKey = key;
             currentId = context.getUniqueId();
             buffers.drain(); // what came before belongs to no test
             return ConditionEvaluationResult.enabled("requested by the host");
@@ -118,28 +116,24 @@ final class AgentSession implements TestExecutionListener, Runnable {
 
     @Override
     public void reportingEntryPublished(TestIdentifier identifier, org.junit.platform.engine.reporting.ReportEntry entry) {
-        if (currentKey != null && isCurrentOrBelow(identifier)) {
-            send(new Frame(Frame.Kind.REPORT, id, currentKey, null, null, null, null, entry.getKeyValuePairs()));
+        if (isCurrentOrBelow(identifier)) {
+            send(new Frame(Frame.Kind.REPORT, id, TestKey.normalize(currentId), null, null, null, null,
+                    entry.getKeyValuePairs()));
         }
     }
 
     @Override
     public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
-        if (currentKey != null && identifier.getUniqueId().equals(currentId)) {
-            byte[][] output = buffers.drain();
-            send(new Frame(Frame.Kind.RESULT, id, currentKey, outcome(result).name(),
-                    ThrowableCodec.encode(result.getThrowable().orElse(null)), output[0], output[1], null));
-            currentKey = null;
+        if (identifier.getUniqueId().equals(currentId)) {
+            send(outcomeFrame(Frame.Kind.RESULT, identifier, result, null));
             currentId = null;
-        } else if (currentKey != null && isCurrentOrBelow(identifier)) {
+        } else if (isCurrentOrBelow(identifier)) {
             // a dynamic test (or container) of the @TestFactory the host asked for
-            byte[][] output = buffers.drain();
             Map<String, String> node = new HashMap<>();
             node.put("displayName", identifier.getDisplayName());
             node.put("container", Boolean.toString(identifier.isContainer()));
             node.put("parent", identifier.getParentId().map(TestKey::normalize).orElse(""));
-            send(new Frame(Frame.Kind.DYNAMIC, id, TestKey.normalize(identifier.getUniqueId()), outcome(result).name(),
-                    ThrowableCodec.encode(result.getThrowable().orElse(null)), output[0], output[1], node));
+            send(outcomeFrame(Frame.Kind.DYNAMIC, identifier, result, node));
         } else if (identifier.isContainer() && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL
                 && containerFailure == null) {
             containerFailure = result.getThrowable().orElse(null);
@@ -147,6 +141,14 @@ final class AgentSession implements TestExecutionListener, Runnable {
                 containerFailure = new IllegalStateException(identifier.getDisplayName() + " " + result.getStatus());
             }
         }
+    }
+
+    /** A RESULT or DYNAMIC frame: the node's key, outcome, failure and the output since the last one. */
+    private Frame outcomeFrame(Frame.Kind kind, TestIdentifier identifier, TestExecutionResult result,
+                               Map<String, String> params) {
+        byte[][] output = buffers.drain();
+        return new Frame(kind, id, TestKey.normalize(identifier.getUniqueId()), outcome(result).name(),
+                ThrowableCodec.encode(result.getThrowable().orElse(null)), output[0], output[1], params);
     }
 
     private boolean isCurrentOrBelow(TestIdentifier identifier) {

@@ -315,7 +315,8 @@ public final class RemoteRuntime implements AutoCloseable {
             if (log.length() > LOG_TAIL) {
                 log.delete(0, log.length() - LOG_TAIL);
             }
-            if (text.contains(Agent.LISTENING) || log.indexOf(Agent.LISTENING) >= 0) {
+            // (the line may come in two chunks, so the log is searched, and only until it is found)
+            if (listening.getCount() > 0 && log.indexOf(Agent.LISTENING) >= 0) {
                 listening.countDown();
             }
         }
