@@ -3,6 +3,7 @@ package io.github.multiarch.junit;
 import io.github.multiarch.junit.binfmt.Emulators;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -20,7 +21,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       {@code eclipse-temurin:<host feature version>-jre};</li>
  *   <li>{@code multiarch.bundle.image}: the QEMU helper image, default
  *       {@code multiarch-qemu-bundle:<version>};</li>
- *   <li>{@code multiarch.binfmt.install}: {@code auto} (default), {@code never} or {@code replace}.</li>
+ *   <li>{@code multiarch.binfmt.install}: {@code auto} (default), {@code never} or {@code replace};</li>
+ *   <li>{@code multiarch.cds}: {@code true} (default) or {@code false}, whether runtimes use a
+ *       class-data archive of their jars ({@link io.github.multiarch.junit.runtime.ClassDataArchive});</li>
+ *   <li>{@code multiarch.cds.dir}: where the archives are kept, default
+ *       {@code $XDG_CACHE_HOME/multiarch-junit/cds} or {@code ~/.cache/multiarch-junit/cds}.</li>
  * </ul>
  *
  * @since 0.1.0
@@ -30,6 +35,8 @@ final class Configuration {
     static final String IMAGE = "multiarch.image";
     static final String BUNDLE_IMAGE = "multiarch.bundle.image";
     static final String BINFMT_INSTALL = "multiarch.binfmt.install";
+    static final String CDS = "multiarch.cds";
+    static final String CDS_DIR = "multiarch.cds.dir";
 
     /** This library's version, which tags the default bundle image. */
     static final String VERSION = readVersion();
@@ -37,6 +44,7 @@ final class Configuration {
     private final ExtensionContext root;
     private final String bundleImage;
     private final Emulators.Install install;
+    private final Path cdsDir;
 
     private Configuration(ExtensionContext root) {
         this.root = root;
@@ -50,6 +58,20 @@ final class Configuration {
                     + " is not valid: use auto (register missing emulators), never (only check) or replace (also"
                     + " replace another tool's unusable entry).");
         }
+        String cds = root.getConfigurationParameter(CDS).orElse("true").trim().toLowerCase(Locale.ROOT);
+        if (!cds.equals("true") && !cds.equals("false")) {
+            throw new ExtensionConfigurationException("Configuration parameter " + CDS + "=" + cds + " is not valid:"
+                    + " use true (runtimes map a class-data archive of their jars, made once) or false.");
+        }
+        this.cdsDir = cds.equals("false") ? null : root.getConfigurationParameter(CDS_DIR)
+                .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of)
+                .orElseGet(Configuration::defaultCacheDir).toAbsolutePath();
+    }
+
+    private static Path defaultCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("multiarch-junit").resolve("cds");
     }
 
     static Configuration get(ExtensionContext context) {
@@ -86,6 +108,11 @@ final class Configuration {
 
     Emulators.Install install() {
         return install;
+    }
+
+    /** Where class-data archives are kept, or {@code null} when they are switched off. */
+    Path cdsDir() {
+        return cdsDir;
     }
 
     private static String readVersion() {

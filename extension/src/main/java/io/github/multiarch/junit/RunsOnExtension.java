@@ -5,6 +5,7 @@ import io.github.multiarch.junit.remote.Agent;
 import io.github.multiarch.junit.remote.AgentSessionHandle;
 import io.github.multiarch.junit.remote.Frame;
 import io.github.multiarch.junit.remote.TestKey;
+import io.github.multiarch.junit.runtime.ClassDataArchive;
 import io.github.multiarch.junit.runtime.Classpath;
 import io.github.multiarch.junit.runtime.Docker;
 import io.github.multiarch.junit.runtime.RemoteRuntime;
@@ -284,7 +285,11 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
                 k -> new RemoteSession(target, () -> runtime(root, target.architecture)), RemoteSession.class);
     }
 
-    /** The warm runtime of {@code arch}: image resolved and emulator checked once per run, JVM kept per JVM. */
+    /**
+     * The warm runtime of {@code arch}: image resolved once per run, JVM kept per JVM. The
+     * runtime's own start is the proof by running that the emulator works: only when it fails is
+     * the emulator checked (and registered), and the runtime started again.
+     */
     private static RemoteRuntime runtime(ExtensionContext root, Architecture arch) {
         Configuration config = Configuration.get(root);
         Docker docker = Trace.step("connecting to Docker", Docker::get);
@@ -292,9 +297,38 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         ExtensionContext.Store store = root.getStore(NAMESPACE);
         String imageId = store.computeIfAbsent("image:" + arch.platform() + ":" + image,
                 k -> Trace.step("resolving " + image, () -> docker.resolveImage(image, arch)), String.class);
-        store.computeIfAbsent("emulator:" + arch.platform(), k -> Trace.step("checking the " + arch + " emulator",
-                () -> Emulators.ensure(docker, arch, imageId, config.bundleImage(), config.install())), String.class);
-        return RuntimePool.get(arch.platform() + "|" + imageId, () -> Trace.step("starting the " + arch + " JVM",
-                () -> RemoteRuntime.start(docker, arch, imageId, image, Classpath.current())));
+        return RuntimePool.get(arch.platform() + "|" + imageId, () -> {
+            java.util.function.Supplier<RemoteRuntime> start = () -> Trace.step("starting the " + arch + " JVM",
+                    () -> RemoteRuntime.start(docker, arch, imageId, image,
+                            ClassDataArchive.plan(config.cdsDir(), docker, arch, imageId, Classpath.current())));
+            String emulatorKey = "emulator:" + arch.platform();
+            if (store.get(emulatorKey) != null) {
+                return start.get();
+            }
+            try {
+                RemoteRuntime runtime = start.get();
+                store.put(emulatorKey, "usable: the runtime runs");
+                return runtime;
+            } catch (MultiarchException failedStart) {
+                String emulator;
+                try {
+                    emulator = Trace.step("checking the " + arch + " emulator",
+                            () -> Emulators.ensure(docker, arch, imageId, config.bundleImage(), config.install()));
+                } catch (RuntimeException e) {
+                    e.addSuppressed(failedStart);
+                    throw e;
+                }
+                store.put(emulatorKey, emulator);
+                if (emulator.equals("native")) {
+                    throw failedStart; // nothing to emulate: the JVM itself failed
+                }
+                try {
+                    return start.get(); // usable now: registered by this JVM, or by another meanwhile
+                } catch (MultiarchException again) {
+                    again.addSuppressed(failedStart);
+                    throw again;
+                }
+            }
+        });
     }
 }

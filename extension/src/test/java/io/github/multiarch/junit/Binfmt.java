@@ -49,7 +49,10 @@ final class Binfmt {
         return entries.isEmpty() ? Optional.empty() : Optional.of(read(entries.get(0)));
     }
 
-    /** Removes every entry for {@code arch}, as a user without the emulator would have it. */
+    /**
+     * Removes every entry for {@code arch}, as a user without the emulator would have it, and stops
+     * this JVM's warm runtimes (see {@link #changed}).
+     */
     static void remove(Architecture arch) {
         for (Path p : entriesFor(arch)) {
             try {
@@ -58,6 +61,16 @@ final class Binfmt {
                 throw new UncheckedIOException("Could not remove " + p + " (this test needs root)", e);
             }
         }
+        changed();
+    }
+
+    /**
+     * After a test changed the kernel's entries: stops this JVM's warm runtimes. A runtime that is
+     * already running keeps the interpreter it was started with, so without this the next test
+     * run would reuse it and never meet the changed entries.
+     */
+    static void changed() {
+        io.github.multiarch.junit.runtime.RuntimePool.closeAll();
     }
 
     static String read(Path p) {

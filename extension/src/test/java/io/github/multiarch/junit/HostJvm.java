@@ -19,12 +19,17 @@ final class HostJvm implements AutoCloseable {
     }
 
     static HostJvm start(List<String> prefix, Class<?> testClass, String... params) throws IOException {
+        return start(prefix, io.github.multiarch.junit.runtime.Classpath.current(), testClass, params);
+    }
+
+    /** Like {@link #start(List, Class, String...)}, with another class path. */
+    static HostJvm start(List<String> prefix, List<Path> classpath, Class<?> testClass, String... params)
+            throws IOException {
         Path output = Files.createTempFile("multiarch-hostjvm", ".log");
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
-        command.add(String.join(File.pathSeparator, io.github.multiarch.junit.runtime.Classpath.current().stream()
-                .map(Path::toString).toList()));
+        command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
         command.add(LaunchMain.class.getName());
         command.add(testClass.getName());
         command.add("multiarch.image.s390x=" + Kit.S390X_IMAGE);

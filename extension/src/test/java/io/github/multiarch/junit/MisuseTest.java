@@ -55,6 +55,14 @@ class MisuseTest {
     }
 
     @Test
+    void anInvalidClassDataSettingNamesTheValidOnes() {
+        Kit.run(ValidClass.class, "multiarch.cds", "sometimes").allEvents().assertThatEvents()
+                .haveExactly(1, finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("multiarch.cds=sometimes") && m.contains("true")
+                                && m.contains("false"))));
+    }
+
+    @Test
     void aMissingImageSaysSoAndHowToFixIt() {
         Kit.run(ValidClass.class, "multiarch.image.s390x", "multiarch-no-such-image:1").allEvents().assertThatEvents()
                 .haveExactly(1, finishedWithFailure(instanceOf(MultiarchException.class),

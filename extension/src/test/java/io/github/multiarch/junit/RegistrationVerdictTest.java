@@ -82,6 +82,7 @@ class RegistrationVerdictTest {
     void aDisabledEntryIsUnusableAndSaysSo() throws Exception {
         Path entry = Binfmt.entriesFor(S390X).get(0);
         Files.writeString(entry, "0");
+        Binfmt.changed();
 
         Kit.run(RegistrationTest.Probe.class).allEvents().assertThatEvents().haveExactly(1, finishedWithFailure(
                 instanceOf(MultiarchException.class), message(m -> m.contains("'" + entry.getFileName() + "'")
@@ -163,6 +164,7 @@ class RegistrationVerdictTest {
     private static void register(String name, String interpreter, String flags) throws Exception {
         Files.writeString(Binfmt.MOUNT.resolve("register"),
                 ":" + name + ":M:0:" + S390X.magic() + ":" + S390X.mask() + ":" + interpreter + ":" + flags);
+        Binfmt.changed();
     }
 
     private static void sh(String... command) throws Exception {

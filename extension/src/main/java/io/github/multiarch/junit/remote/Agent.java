@@ -6,10 +6,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +47,20 @@ public final class Agent {
         this.out = out;
     }
 
-    public static void main(String[] args) throws IOException {
+    /** System property naming the class-data archive the JVM was started with (see {@link #HELLO_ARCHIVE}). */
+    public static final String ARCHIVE_PROPERTY = "multiarch.cds.archive";
+
+    /** HELLO parameter: whether the archive of {@link #ARCHIVE_PROPERTY} is mapped into this JVM ("true"/"false"). */
+    public static final String HELLO_ARCHIVE = "archiveMapped";
+
+    /** The first argument that makes {@link #main} a training run instead of a runtime. */
+    public static final String TRAIN = "--train";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals(TRAIN)) {
+            train(args[1], args[2]);
+            return;
+        }
         int port = Integer.parseInt(args[0]);
         int acceptTimeoutSeconds = Integer.getInteger("multiarch.agent.acceptTimeoutSeconds", 120);
         PrintStream console = System.out;
@@ -64,8 +80,9 @@ public final class Agent {
         }
         socket.setTcpNoDelay(true);
         Agent agent = new Agent(new DataOutputStream(new BufferedOutputStream(socket.getOutputStream())));
+        String archive = System.getProperty(ARCHIVE_PROPERTY);
         agent.send(new Frame(Frame.Kind.HELLO, 0, System.getProperty("os.arch"), System.getProperty("java.version"),
-                null, null, null, null));
+                null, null, null, archive == null ? null : Map.of(HELLO_ARCHIVE, Boolean.toString(isMapped(archive)))));
         try {
             agent.serve(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
         } catch (EOFException e) {
@@ -75,6 +92,30 @@ public final class Agent {
         }
         console.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * A training run for a class-data archive ({@code -XX:ArchiveClassesAtExit}): runs every test
+     * of {@code testClass} as a session would, ungated and with its frames discarded, then exits
+     * normally, which is when the JVM writes the archive.
+     */
+    private static void train(String testClass, String architecture) throws ClassNotFoundException {
+        OutputCapture.install();
+        Agent agent = new Agent(new DataOutputStream(OutputStream.nullOutputStream()));
+        String selector = RemoteSelector.forClass(java.util.List.of(), Class.forName(testClass));
+        AgentSession session = new AgentSession(1, selector, Map.of(ARCHITECTURE_PARAMETER, architecture), agent, false);
+        SESSIONS.put(1, session);
+        session.run();
+        System.exit(0);
+    }
+
+    /** Whether {@code file} is mapped into this process: the JVM took the archive (it ignores an unusable one). */
+    private static boolean isMapped(String file) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(line -> line.endsWith(" " + file));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The session a remote extension context belongs to, if this JVM is an agent running it. */
@@ -89,7 +130,7 @@ public final class Agent {
             Frame frame = Frame.readFrom(in);
             switch (frame.kind()) {
                 case START:
-                    AgentSession session = new AgentSession(frame.session(), frame.text(), frame.params(), this);
+                    AgentSession session = new AgentSession(frame.session(), frame.text(), frame.params(), this, true);
                     SESSIONS.put(frame.session(), session);
                     Thread thread = new Thread(session, "multiarch-session-" + frame.session());
                     thread.setDaemon(true);

@@ -42,8 +42,11 @@ final class AgentSession implements TestExecutionListener, Runnable {
     /** The unique id (as JUnit has it) of the test or factory the host asked for, while it runs. */
     private String currentId;
     private Throwable containerFailure;
+    /** Whether each test waits for the host's command; a training run runs them all. */
+    private final boolean gated;
 
-    AgentSession(int id, String selector, Map<String, String> params, Agent agent) {
+    AgentSession(int id, String selector, Map<String, String> params, Agent agent, boolean gated) {
+        this.gated = gated;
         this.id = id;
         this.selector = selector;
         this.params = params;
@@ -91,6 +94,11 @@ final class AgentSession implements TestExecutionListener, Runnable {
         }
         if (ended) {
             return ConditionEvaluationResult.disabled("the host ended this session");
+        }
+        if (!gated) {
+            currentId = context.getUniqueId();
+            buffers.drain();
+            return ConditionEvaluationResult.enabled("training run");
         }
         if (pending == null) {
             try {

@@ -17,7 +17,7 @@ import java.util.Map;
  * length-prefixed bytes, then {@code params} as a count and key/value pairs.
  *
  * <pre>
- * agent → host   HELLO     text = os.arch, detail = java.version
+ * agent → host   HELLO     text = os.arch, detail = java.version, params: archiveMapped (when started with an archive)
  * host  → agent  START     text = selector ("class:Name", "method:Name#m(params)" or "nested:Outer/Inner"), params
  * agent → host   READY     the remote class is set up (@BeforeAll done) and waits for RUN
  * host  → agent  RUN       text = method key

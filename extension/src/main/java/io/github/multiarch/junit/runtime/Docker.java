@@ -202,7 +202,13 @@ public final class Docker {
      * @param entrypoint replaces the image's entrypoint when not {@code null}
      */
     public Run run(String image, List<String> entrypoint, List<String> args, Privilege privilege, String purpose) {
-        HostConfig hostConfig = HostConfig.newHostConfig();
+        return run(image, entrypoint, args, privilege, purpose, List.of(), List.of());
+    }
+
+    /** {@link #run(String, List, List, Privilege, String)} with mounts and environment variables. */
+    public Run run(String image, List<String> entrypoint, List<String> args, Privilege privilege, String purpose,
+                   List<com.github.dockerjava.api.model.Bind> binds, List<String> env) {
+        HostConfig hostConfig = HostConfig.newHostConfig().withBinds(binds);
         if (privilege == Privilege.SYS_ADMIN) {
             hostConfig = hostConfig.withCapAdd(com.github.dockerjava.api.model.Capability.SYS_ADMIN)
                     .withSecurityOpts(List.of("apparmor=unconfined"));
@@ -212,6 +218,7 @@ public final class Docker {
         CreateContainerCmd create = client.createContainerCmd(image)
                 .withLabels(labels(purpose))
                 .withHostConfig(hostConfig)
+                .withEnv(env)
                 .withCmd(args);
         if (entrypoint != null) {
             create = create.withEntrypoint(entrypoint);

@@ -71,6 +71,7 @@ public final class RemoteRuntime implements AutoCloseable {
     private DataOutputStream out;
     private String remoteArch;
     private String remoteJava;
+    private Boolean archiveMapped;
 
     private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId) {
         this.docker = docker;
@@ -79,31 +80,50 @@ public final class RemoteRuntime implements AutoCloseable {
         this.containerId = containerId;
     }
 
-    /** Starts a container of {@code imageId} running the agent, and connects to it. */
-    public static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
-                                      List<Path> classpath) {
-        DockerClient client = docker.client();
-        List<Bind> binds = new ArrayList<>();
-        List<String> remoteClasspath = new ArrayList<>();
+    /** The runtime JVM's flags (a class-data archive's training run uses the same: the archive depends on them). */
+    static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "-Djdk.lang.Process.launchMechanism=vfork", "-Dmultiarch.agent=true");
+
+    /** Where each class path entry is mounted in a container: {@code /multiarch/cp/<index>/<name>}. */
+    static List<String> remotePaths(List<Path> classpath) {
+        List<String> remote = new ArrayList<>();
         for (int i = 0; i < classpath.size(); i++) {
-            Path entry = classpath.get(i);
-            String remote = "/multiarch/cp/" + i + "/" + entry.getFileName();
-            binds.add(new Bind(entry.toString(), new Volume(remote), AccessMode.ro));
-            remoteClasspath.add(remote);
+            remote.add("/multiarch/cp/" + i + "/" + classpath.get(i).getFileName());
         }
+        return remote;
+    }
+
+    /** The read-only mounts of {@code classpath} at its {@link #remotePaths}. */
+    static List<Bind> classpathBinds(List<Path> classpath) {
+        List<String> remote = remotePaths(classpath);
+        List<Bind> binds = new ArrayList<>();
+        for (int i = 0; i < classpath.size(); i++) {
+            binds.add(new Bind(classpath.get(i).toString(), new Volume(remote.get(i)), AccessMode.ro));
+        }
+        return binds;
+    }
+
+    /**
+     * Starts a container of {@code imageId} running the agent, and connects to it.
+     *
+     * @param archive the class path in the runtime's order, and the class-data archive to map, if any
+     */
+    public static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
+                                      ClassDataArchive archive) {
+        DockerClient client = docker.client();
+        List<Bind> binds = new ArrayList<>(classpathBinds(archive.classpath()));
+        binds.addAll(archive.binds());
         ExposedPort port = ExposedPort.tcp(AGENT_PORT);
         Ports ports = new Ports();
         ports.bind(port, Ports.Binding.bindIp(docker.isLocal() ? "127.0.0.1" : "0.0.0.0"));
-        List<String> command = new ArrayList<>(List.of(
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-Djdk.lang.Process.launchMechanism=vfork",
-                "-Dmultiarch.agent=true",
-                Agent.class.getName(), Integer.toString(AGENT_PORT)));
+        List<String> command = new ArrayList<>(JVM_FLAGS);
+        command.addAll(archive.jvmFlags());
+        command.addAll(List.of(Agent.class.getName(), Integer.toString(AGENT_PORT)));
         String id = client.createContainerCmd(imageId)
                 .withLabels(Docker.labels("runtime-" + arch.platform()))
                 .withEntrypoint("java")
                 .withCmd(command)
-                .withEnv("CLASSPATH=" + String.join(":", remoteClasspath))
+                .withEnv("CLASSPATH=" + String.join(":", remotePaths(archive.classpath())))
                 .withExposedPorts(port)
                 .withHostConfig(HostConfig.newHostConfig()
                         .withAutoRemove(true)
@@ -115,9 +135,10 @@ public final class RemoteRuntime implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             runtime.boot();
-            System.err.printf("[multiarch] %s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s)%n",
+            String cds = archive.afterStart(docker, arch, imageId, runtime);
+            System.err.printf("[multiarch] %s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s; %s)%n",
                     arch, (System.nanoTime() - t0) / 1e9, imageName, runtime.remoteJava, runtime.remoteArch,
-                    id.substring(0, 12));
+                    id.substring(0, 12), cds);
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
@@ -127,7 +148,11 @@ public final class RemoteRuntime implements AutoCloseable {
 
     private void boot() {
         DockerClient client = docker.client();
-        client.startContainerCmd(containerId).exec();
+        try {
+            client.startContainerCmd(containerId).exec();
+        } catch (RuntimeException e) { // e.g. "exec format error" when no emulator runs the image's java
+            throw failure("The engine could not start the " + arch + " JVM: " + e.getMessage());
+        }
         client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
                 .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
                     @Override
@@ -189,6 +214,11 @@ public final class RemoteRuntime implements AutoCloseable {
             }
             remoteArch = hello.text();
             remoteJava = hello.detail();
+            String mapped = hello.params().get(Agent.HELLO_ARCHIVE);
+            archiveMapped = mapped == null ? null : Boolean.valueOf(mapped);
+            if (Architecture.find(remoteArch).orElse(null) != arch) {
+                throw failure("The JVM of image " + image + " reports os.arch=" + remoteArch + ", not " + arch);
+            }
             socket.setSoTimeout(0);
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             Thread reader = new Thread(() -> read(in), "multiarch-" + arch.platform() + "-reader");
@@ -300,6 +330,11 @@ public final class RemoteRuntime implements AutoCloseable {
 
     public String remoteJava() {
         return remoteJava;
+    }
+
+    /** Whether the JVM mapped the class-data archive it was started with; {@code null} when started without one. */
+    public Boolean archiveMapped() {
+        return archiveMapped;
     }
 
     /** Builds the failure for a runtime that died or could not start, with the evidence. */

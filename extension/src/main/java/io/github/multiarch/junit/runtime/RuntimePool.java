@@ -18,7 +18,10 @@ public final class RuntimePool {
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(RuntimePool::closeAll, "multiarch-runtime-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closeAll();
+            ClassDataArchive.awaitTrainings();
+        }, "multiarch-runtime-cleanup"));
     }
 
     private RuntimePool() {
