@@ -279,6 +279,14 @@ public class Report {
         p(f("- whole fresh host JVM (java ... bench.Bench, start to exit): %s (runs: %s)", s(median(jvmWall)), list(jvmWall)));
         p(f("- floor, `docker run --rm --platform linux/s390x multiarch-jre:17-s390x java -version`: %s (runs: %s)", s(fm), list(floor)));
         p(f("- console launcher 6.1.3 in a fresh s390x container, test classes mounted: %s (runs: %s)", s(cm), list(console)));
+        List<Double> first = okSeconds("cold.first");
+        if (!first.isEmpty()) {
+            Events fe = events(run.resolve("cold/first.events.tsv"));
+            String firstClass = fe != null && fe.ok(1) ? s((fe.tests(1).get(0).end - fe.clazz(1).start) / 1e6) : "n/a";
+            p(f("- the same host JVM the very first time, with no class-data archive yet (it makes one in the background"
+                    + " for later runs, and its exit waits for it): class start -> test result %s, start to exit %s."
+                    + " The runs above map that archive.", firstClass, s(median(first))));
+        }
         p("\nWhere the harness's cold start goes (median over the runs, events in time order; docker events of the"
                 + " host JVM's containers, the extension's stderr, and the JUnit listener):\n");
         p("| from -> to | seconds |\n|---|---|");

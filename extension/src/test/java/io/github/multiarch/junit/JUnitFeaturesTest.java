@@ -45,6 +45,31 @@ class JUnitFeaturesTest {
     }
 
     @Test
+    void aConditionThatDisablesATestInTheContainerSkipsItThereWithTheRemoteReason() {
+        EngineExecutionResults results = Kit.run(Conditions.class);
+
+        // @EnabledOnOs(architectures = "s390x") is evaluated on the host as well (amd64 here): skipped
+        results.testEvents().assertStatistics(s -> s.skipped(1).started(5).aborted(3).succeeded(2).failed(0));
+        results.testEvents().skipped().assertThatEvents().singleElement()
+                .satisfies(e -> assertThat(e.getTestDescriptor().getDisplayName()).isEqualTo("enabledOnS390x()"));
+        results.testEvents().aborted().assertThatEvents().extracting(e -> e.getTestDescriptor().getDisplayName())
+                .containsExactly("disabledOnS390x()", "disabledBySystemProperty()", "inner()");
+        results.testEvents().assertThatEvents().haveExactly(1, event(test("disabledOnS390x"),
+                org.junit.platform.testkit.engine.EventConditions.abortedWithReason(message(
+                        "Disabled in the remote JVM (os.arch s390x): Disabled on architecture: s390x"))));
+    }
+
+    @Test
+    void withTheHostsOsConditionsDeactivatedTheyMeanWhatTheySayInTheContainer() {
+        EngineExecutionResults results = Kit.run(Conditions.class,
+                "junit.jupiter.conditions.deactivate", "org.junit.jupiter.api.condition.*OsCondition");
+
+        results.testEvents().assertStatistics(s -> s.skipped(0).started(6).aborted(3).succeeded(3).failed(0));
+        results.testEvents().succeeded().assertThatEvents().extracting(e -> e.getTestDescriptor().getDisplayName())
+                .contains("enabledOnS390x()");
+    }
+
+    @Test
     void assertAllKeepsEveryFailure() {
         Throwable failure = Kit.run(AssertAll.class).testEvents().failed().stream().findFirst().orElseThrow()
                 .getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow();
@@ -256,6 +281,49 @@ class JUnitFeaturesTest {
         @Order(2)
         void runsAfterwards() {
             assertTrue(System.getProperty("os.arch").equals("s390x"));
+        }
+    }
+
+    @RunsOn("s390x")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class Conditions {
+        @Test
+        @Order(1)
+        @org.junit.jupiter.api.condition.DisabledOnOs(architectures = "s390x")
+        void disabledOnS390x() {
+        }
+
+        @Test
+        @Order(2)
+        @org.junit.jupiter.api.condition.EnabledOnOs(architectures = "s390x")
+        void enabledOnS390x() {
+            assertEquals("s390x", System.getProperty("os.arch"));
+        }
+
+        @Test
+        @Order(3)
+        @org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "os.arch", matches = "s390x")
+        void disabledBySystemProperty() {
+        }
+
+        @Test
+        @Order(4)
+        void plain() {
+            assertEquals("s390x", System.getProperty("os.arch"));
+        }
+
+        @org.junit.jupiter.api.Nested
+        @org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "os.arch", matches = "s390x")
+        class NotOnS390x {
+            @Test
+            void inner() {
+            }
+        }
+
+        @Test
+        @Order(5)
+        void afterTheSkips() {
+            assertEquals("s390x", System.getProperty("os.arch"));
         }
     }
 }

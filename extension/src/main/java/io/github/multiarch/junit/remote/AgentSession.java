@@ -88,10 +88,7 @@ final class AgentSession implements TestExecutionListener, Runnable {
     /** Called by the extension, in this session's launcher thread, before each test (see {@link TestKey#isTest}). */
     ConditionEvaluationResult gate(ExtensionContext context) {
         String key = TestKey.of(context);
-        if (!readySent) {
-            send(Frame.of(Frame.Kind.READY, id, ""));
-            readySent = true;
-        }
+        readyOnce();
         if (ended) {
             return ConditionEvaluationResult.disabled("the host ended this session");
         }
@@ -128,6 +125,57 @@ final class AgentSession implements TestExecutionListener, Runnable {
             send(new Frame(Frame.Kind.REPORT, id, TestKey.normalize(currentId), null, null, null, null,
                     entry.getKeyValuePairs()));
         }
+    }
+
+    /**
+     * A test (or a container of tests) the remote JUnit run skips: a condition disabled it here,
+     * in this JVM, while the host ran its own conditions and may have asked for it. Each RUN for
+     * it, or for a test inside it, is answered at once, as aborted with the remote reason, so the
+     * host neither waits for a result that never comes nor reports a test that did not run.
+     */
+    @Override
+    public void executionSkipped(TestIdentifier identifier, String reason) {
+        if (!gated) {
+            return;
+        }
+        String key = TestKey.normalize(identifier.getUniqueId());
+        if (identifier.getUniqueId().equals(currentId)) { // the gate let it through, a later condition did not
+            send(skipped(key, reason));
+            currentId = null;
+            return;
+        }
+        readyOnce(); // the host waits for it before it asks for any test
+        while (!ended) {
+            if (pending == null) {
+                try {
+                    pending = commands.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (pending.kind() != Frame.Kind.RUN || !(pending.text().equals(key) || pending.text().startsWith(key + "/"))) {
+                return; // the host asks for a later test (or ends): kept for the gate
+            }
+            send(skipped(pending.text(), reason));
+            pending = null;
+        }
+    }
+
+    /** Tells the host, once, that the remote class is set up and waits for its commands. */
+    private void readyOnce() {
+        if (!readySent) {
+            send(Frame.of(Frame.Kind.READY, id, ""));
+            readySent = true;
+        }
+    }
+
+    private Frame skipped(String key, String reason) {
+        byte[][] output = buffers.drain();
+        Throwable why = new org.opentest4j.TestAbortedException("Disabled in the remote JVM (os.arch "
+                + System.getProperty("os.arch") + "): " + reason);
+        return new Frame(Frame.Kind.RESULT, id, key, Outcome.ABORTED.name(), ThrowableCodec.encode(why), output[0],
+                output[1], null);
     }
 
     @Override

@@ -63,10 +63,13 @@ public final class ClassDataArchive {
 
     private final Layout layout;
     private final Path file;
+    /** Whether the archive existed when this runtime was planned (decided once: a training may finish meanwhile). */
+    private final boolean present;
 
     private ClassDataArchive(Layout layout, Path file) {
         this.layout = layout;
         this.file = file;
+        this.present = file != null && Files.isRegularFile(file);
     }
 
     /**
@@ -95,7 +98,7 @@ public final class ClassDataArchive {
 
     /** Whether the runtime starts with an archive (one exists for it). */
     public boolean exists() {
-        return file != null && Files.isRegularFile(file);
+        return present;
     }
 
     /** JVM flags of a runtime: the archive's, when there is one. */
