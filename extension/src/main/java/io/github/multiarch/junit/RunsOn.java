@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.junit.jupiter.api.ClassTemplate;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Inherited
 @ClassTemplate
 @ExtendWith(RunsOnExtension.class)
+@TestMethodOrder(RemoteMethodOrder.class)
 public @interface RunsOn {
 
     /** The architectures to run on: one or more on a class, one on a method. */

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.extension.ClassTemplateInvocationContextProvider;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.opentest4j.TestAbortedException;
@@ -179,6 +181,7 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
     /** Asks the remote JVM to run {@code context}'s node; REPORT frames are published here, others go to {@code sink}. */
     private static RemoteSession.Result remote(ExtensionContext context, Target target,
                                                java.util.function.Consumer<Frame> sink) throws Throwable {
+        requireOneAtATime(context, target);
         RemoteSession session = session(context, target);
         RemoteSession.Result result = session.run(TestKey.of(context), frame -> {
             if (frame.kind() == Frame.Kind.REPORT) {
@@ -189,6 +192,26 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         });
         RemoteSession.replay(result.out(), result.err());
         return result;
+    }
+
+    /**
+     * The tests of one remote session run one at a time, in order ({@link RemoteMethodOrder} sees
+     * to that by default); an explicit {@code @Execution(CONCURRENT)} under JUnit's parallel mode
+     * would have the host ask for them in any order, so it is refused with the fix.
+     */
+    private static void requireOneAtATime(ExtensionContext context, Target target) {
+        boolean parallel = context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
+                .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        boolean ownSession = target.isMethodScope() && context.getTestMethod().isPresent()
+                && TestKey.isPlainMethod(context);
+        if (parallel && !ownSession && context.getExecutionMode() == ExecutionMode.CONCURRENT) {
+            throw new ExtensionConfigurationException("@RunsOn on " + target.key() + ": its tests run in the "
+                    + target.architecture + " JVM one at a time, in order, but JUnit is set to run "
+                    + context.getDisplayName() + " concurrently with them (@Execution(CONCURRENT) on the class or"
+                    + " method, under junit.jupiter.execution.parallel.enabled=true). Remove that @Execution: @RunsOn"
+                    + " classes run in parallel with junit.jupiter.execution.parallel.mode.default=concurrent while"
+                    + " their tests stay one at a time; or put @Execution(SAME_THREAD) on the test methods.");
+        }
     }
 
     private static void report(RemoteSession.Result result, ExtensionContext context, Architecture arch)

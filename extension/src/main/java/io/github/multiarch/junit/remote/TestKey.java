@@ -35,6 +35,11 @@ public final class TestKey {
         return uniqueId.replaceAll("\\[class-template-invocation:#\\d+\\]", "[class-template-invocation]");
     }
 
+    /** Whether {@code context}'s node is a plain test method (not a template invocation or a factory). */
+    public static boolean isPlainMethod(ExtensionContext context) {
+        return UniqueId.parse(context.getUniqueId()).getLastSegment().getType().equals("method");
+    }
+
     /**
      * Whether the host asks for {@code context}'s node one by one: a test method, an invocation of
      * a test template, or a {@code @TestFactory} (whose dynamic tests then run with it).
