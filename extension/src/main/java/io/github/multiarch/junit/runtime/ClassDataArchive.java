@@ -54,6 +54,7 @@ public final class ClassDataArchive {
     /** The test class of the training run. */
     static final String TRAINING_CLASS = "io.github.multiarch.junit.ArchiveTraining";
     private static final Duration TRAINING_WAIT = Duration.ofMinutes(2);
+    private static final int KEEP = 4;
     private static final Map<Path, Thread> TRAININGS = new ConcurrentHashMap<>();
     private static final Map<List<Path>, Layout> LAYOUTS = new ConcurrentHashMap<>();
 
@@ -186,7 +187,7 @@ public final class ClassDataArchive {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 System.err.printf("[multiarch] %s: class-data archive made in %.1f s for later runs: %s%n", arch,
                         (System.nanoTime() - t0) / 1e9, file);
-                removeOldArchives(dir);
+                removeOldArchives(dir, arch);
             } else {
                 String output = run.output();
                 Files.writeString(failureFile(), "exit " + run.exitCode() + "\n" + output.substring(
@@ -213,11 +214,27 @@ public final class ClassDataArchive {
         return Files.exists(failureFile());
     }
 
-    /** Keeps the cache small: archives (and failure notes) unused for 30 days go. */
-    private static void removeOldArchives(Path dir) {
+    /**
+     * Keeps the cache small: archives (and failure notes) unused for 30 days go, and of one
+     * architecture's archives only the {@value #KEEP} most recently used stay (each rebuilt
+     * snapshot jar makes a new one).
+     */
+    private static void removeOldArchives(Path dir, Architecture arch) {
         long cutoff = System.currentTimeMillis() - Duration.ofDays(30).toMillis();
         try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.toFile().lastModified() < cutoff).forEach(p -> p.toFile().delete());
+            List<Path> mine = new ArrayList<>();
+            for (Path p : files.toList()) {
+                if (p.toFile().lastModified() < cutoff) {
+                    Files.deleteIfExists(p);
+                } else if (p.getFileName().toString().startsWith(arch.qemu() + "-")
+                        && p.getFileName().toString().endsWith(".jsa")) {
+                    mine.add(p);
+                }
+            }
+            mine.sort(java.util.Comparator.comparingLong((Path p) -> p.toFile().lastModified()).reversed());
+            for (Path old : mine.subList(Math.min(KEEP, mine.size()), mine.size())) {
+                Files.deleteIfExists(old);
+            }
         } catch (IOException e) {
             // next time
         }
