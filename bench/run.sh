@@ -11,7 +11,8 @@
 # (multiarch-bench-jre:21-riscv64, Debian trixie). Everything it writes goes to bench/work/
 # (git-ignored) except the report, bench/results/latest.md. See bench/README.md.
 #
-# Environment: BENCH_REPEATS (3) repeats of each cold-start measurement;
+# Environment: BENCH_REPEATS (3) repeats of each cold-start measurement; BENCH_SUITE_REPEATS (3)
+# rounds of figure 3 (harness, container baseline and native reference, interleaved; medians);
 # BENCH_FIGURES ("1 2 3 4") which figures to measure (5, memory, is sampled during 3 and 4);
 # BENCH_RETRY_IMAGES=1 retries an image build that failed before; BENCH_MATRIX_PARALLELISM
 # (the number of matrix classes) JUnit's fixed parallelism in the matrix run;
@@ -24,6 +25,7 @@ ROOT=$(cd "$BENCH/.." && pwd)
 WORK=$BENCH/work
 RUN=$WORK/run
 REPEATS=${BENCH_REPEATS:-3}
+SUITE_REPEATS=${BENCH_SUITE_REPEATS:-3}
 FIGURES=${BENCH_FIGURES-1 2 3 4}
 MATRIX_SEQUENTIAL=${BENCH_MATRIX_SEQUENTIAL:-1}
 VERSION=$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
@@ -653,6 +655,8 @@ fi
 
 # ---- figures 3 and 5: the whole suite ----------------------------------------------------
 if [[ " $FIGURES " == *" 3 "* ]]; then
+  for round in $(seq 1 "$SUITE_REPEATS"); do   # interleaved; the report takes the medians
+    log "figure 3, round $round of $SUITE_REPEATS"
     mvn_suite suite.native "$S/plain"              # reference: no emulation at all
     mem_start suite.s390x
     mvn_suite suite.s390x "$S/s390x"               # the harness
@@ -671,6 +675,7 @@ if [[ " $FIGURES " == *" 3 "* ]]; then
     log "  suite.container: $s s (exit $rc)"
     [ $rc = 0 ] || tail -n 40 "$RUN/suite/suite.container.log" | sed 's/^/    /' >&2
     rm -rf "$S/plain/target"
+  done
 fi
 
 # ---- figures 4 and 5: the matrix ---------------------------------------------------------
