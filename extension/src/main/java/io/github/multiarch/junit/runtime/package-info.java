@@ -1,7 +1,9 @@
 /**
  * The Docker side: the engine and its images ({@link io.github.multiarch.junit.runtime.Docker}),
  * the host class path, and the warm JVM per architecture
- * ({@link io.github.multiarch.junit.runtime.RemoteRuntime}, {@link io.github.multiarch.junit.runtime.RuntimePool}).
+ * ({@link io.github.multiarch.junit.runtime.RemoteRuntime}, {@link io.github.multiarch.junit.runtime.RuntimePool}),
+ * with its class-data archive ({@link io.github.multiarch.junit.runtime.ClassDataArchive}) and the early
+ * Docker connection ({@link io.github.multiarch.junit.runtime.EarlyConnect}).
  * Internal.
  *
  * @since 0.1.0
