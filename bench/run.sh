@@ -2,7 +2,7 @@
 # Issue #5's benchmark: what @RunsOn costs, each figure next to a baseline measured in the same
 # run, on this machine. Not part of the default test run.
 #
-#   bench/run.sh            # everything (about 20-25 min with the images cached)
+#   bench/run.sh            # everything (about 15 min with the images cached)
 #
 # Needs what the README's set-up gives (tools/setup.sh: engine, QEMU bundle, JRE images) and the
 # extension installed in ~/.m2 (mvn -B -ntp -q install -pl extension -am -DskipTests).
