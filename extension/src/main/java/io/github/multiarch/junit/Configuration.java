@@ -45,6 +45,8 @@ final class Configuration {
     private final String bundleImage;
     private final Emulators.Install install;
     private final Path cdsDir;
+    /** JUnit's own {@code junit.jupiter.execution.parallel.enabled}, which the remote sessions must respect. */
+    private final boolean parallelExecution;
 
     private Configuration(ExtensionContext root) {
         this.root = root;
@@ -63,6 +65,8 @@ final class Configuration {
             throw new ExtensionConfigurationException("Configuration parameter " + CDS + "=" + cds + " is not valid:"
                     + " use true (runtimes map a class-data archive of their jars, made once) or false.");
         }
+        this.parallelExecution = root.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
+                .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
         this.cdsDir = cds.equals("false") ? null : root.getConfigurationParameter(CDS_DIR)
                 .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of)
                 .orElseGet(Configuration::defaultCacheDir).toAbsolutePath();
@@ -108,6 +112,11 @@ final class Configuration {
 
     Emulators.Install install() {
         return install;
+    }
+
+    /** Whether JUnit runs tests in parallel in this run at all. */
+    boolean parallelExecution() {
+        return parallelExecution;
     }
 
     /** Where class-data archives are kept, or {@code null} when they are switched off. */

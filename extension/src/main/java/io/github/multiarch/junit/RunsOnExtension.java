@@ -200,8 +200,7 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
      * would have the host ask for them in any order, so it is refused with the fix.
      */
     private static void requireOneAtATime(ExtensionContext context, Target target) {
-        boolean parallel = context.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
-                .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        boolean parallel = Configuration.get(context).parallelExecution();
         boolean ownSession = target.isMethodScope() && context.getTestMethod().isPresent()
                 && TestKey.isPlainMethod(context);
         if (parallel && !ownSession && context.getExecutionMode() == ExecutionMode.CONCURRENT) {

@@ -155,46 +155,36 @@ class ConcurrencyTest {
         }
     }
 
-    private static void talk(TestInfo info) throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.out.println("from " + System.getProperty("os.arch") + " " + info.getTestMethod().orElseThrow().getName());
-            Thread.sleep(100);
+    /** Three tests that each print three lines naming their CPU, with pauses: run by the two classes below. */
+    abstract static class Talks {
+        private static void talk(TestInfo info) throws InterruptedException {
+            for (int i = 0; i < 3; i++) {
+                System.out.println("from " + System.getProperty("os.arch") + " " + info.getTestMethod().orElseThrow().getName());
+                Thread.sleep(100);
+            }
+        }
+
+        @Test
+        void first(TestInfo info) throws InterruptedException {
+            talk(info);
+        }
+
+        @Test
+        void second(TestInfo info) throws InterruptedException {
+            talk(info);
+        }
+
+        @Test
+        void third(TestInfo info) throws InterruptedException {
+            talk(info);
         }
     }
 
     @RunsOn("s390x")
-    static class TalksOnS390x {
-        @Test
-        void first(TestInfo info) throws InterruptedException {
-            talk(info);
-        }
-
-        @Test
-        void second(TestInfo info) throws InterruptedException {
-            talk(info);
-        }
-
-        @Test
-        void third(TestInfo info) throws InterruptedException {
-            talk(info);
-        }
+    static class TalksOnS390x extends Talks {
     }
 
     @RunsOn("arm64")
-    static class TalksOnArm64 {
-        @Test
-        void first(TestInfo info) throws InterruptedException {
-            talk(info);
-        }
-
-        @Test
-        void second(TestInfo info) throws InterruptedException {
-            talk(info);
-        }
-
-        @Test
-        void third(TestInfo info) throws InterruptedException {
-            talk(info);
-        }
+    static class TalksOnArm64 extends Talks {
     }
 }

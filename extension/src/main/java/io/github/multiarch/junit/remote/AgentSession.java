@@ -97,14 +97,8 @@ final class AgentSession implements TestExecutionListener, Runnable {
             buffers.drain();
             return ConditionEvaluationResult.enabled("training run");
         }
-        if (pending == null) {
-            try {
-                pending = commands.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ended = true;
-                return ConditionEvaluationResult.disabled("interrupted");
-            }
+        if (!awaitCommand()) {
+            return ConditionEvaluationResult.disabled("interrupted");
         }
         if (pending.kind() == Frame.Kind.END) {
             ended = true;
@@ -145,21 +139,30 @@ final class AgentSession implements TestExecutionListener, Runnable {
             return;
         }
         readyOnce(); // the host waits for it before it asks for any test
-        while (!ended) {
-            if (pending == null) {
-                try {
-                    pending = commands.take();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        while (!ended && awaitCommand()) {
             if (pending.kind() != Frame.Kind.RUN || !(pending.text().equals(key) || pending.text().startsWith(key + "/"))) {
                 return; // the host asks for a later test (or ends): kept for the gate
             }
             send(skipped(pending.text(), reason));
             pending = null;
         }
+    }
+
+    /**
+     * Makes {@code pending} the host's next command, waiting for it if none is held; {@code false}
+     * (and the session ended) if this thread is interrupted meanwhile.
+     */
+    private boolean awaitCommand() {
+        if (pending == null) {
+            try {
+                pending = commands.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ended = true;
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tells the host, once, that the remote class is set up and waits for its commands. */
@@ -171,11 +174,8 @@ final class AgentSession implements TestExecutionListener, Runnable {
     }
 
     private Frame skipped(String key, String reason) {
-        byte[][] output = buffers.drain();
-        Throwable why = new org.opentest4j.TestAbortedException("Disabled in the remote JVM (os.arch "
-                + System.getProperty("os.arch") + "): " + reason);
-        return new Frame(Frame.Kind.RESULT, id, key, Outcome.ABORTED.name(), ThrowableCodec.encode(why), output[0],
-                output[1], null);
+        return outcomeFrame(Frame.Kind.RESULT, key, Outcome.ABORTED, new org.opentest4j.TestAbortedException(
+                "Disabled in the remote JVM (os.arch " + System.getProperty("os.arch") + "): " + reason), null);
     }
 
     @Override
@@ -199,12 +199,18 @@ final class AgentSession implements TestExecutionListener, Runnable {
         }
     }
 
-    /** A RESULT or DYNAMIC frame: the node's key, outcome, failure and the output since the last one. */
+    /** The RESULT or DYNAMIC frame of a node JUnit finished here. */
     private Frame outcomeFrame(Frame.Kind kind, TestIdentifier identifier, TestExecutionResult result,
                                Map<String, String> params) {
+        return outcomeFrame(kind, TestKey.normalize(identifier.getUniqueId()), outcome(result),
+                result.getThrowable().orElse(null), params);
+    }
+
+    /** A RESULT or DYNAMIC frame: the node's key, outcome, failure and the output since the last one. */
+    private Frame outcomeFrame(Frame.Kind kind, String key, Outcome outcome, Throwable failure,
+                               Map<String, String> params) {
         byte[][] output = buffers.drain();
-        return new Frame(kind, id, TestKey.normalize(identifier.getUniqueId()), outcome(result).name(),
-                ThrowableCodec.encode(result.getThrowable().orElse(null)), output[0], output[1], params);
+        return new Frame(kind, id, key, outcome.name(), ThrowableCodec.encode(failure), output[0], output[1], params);
     }
 
     private boolean isCurrentOrBelow(TestIdentifier identifier) {

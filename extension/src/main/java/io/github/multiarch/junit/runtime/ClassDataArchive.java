@@ -80,11 +80,13 @@ public final class ClassDataArchive {
      */
     public static ClassDataArchive plan(Path cacheDir, Docker docker, Architecture arch, String imageId,
                                         List<Path> classpath) {
-        Layout layout = LAYOUTS.computeIfAbsent(List.copyOf(classpath), ClassDataArchive::layout);
+        Layout layout;
         if (cacheDir == null) {
             layout = new Layout(classpath, 0, "switched off (multiarch.cds=false)");
         } else if (!docker.isLocal()) {
             layout = new Layout(classpath, 0, "the engine is remote");
+        } else { // (reads the directories and jars: once per class path, and only when an archive may be used)
+            layout = LAYOUTS.computeIfAbsent(List.copyOf(classpath), ClassDataArchive::layout);
         }
         if (layout.jars == 0) {
             return new ClassDataArchive(layout, null);
@@ -98,7 +100,7 @@ public final class ClassDataArchive {
     }
 
     /** Whether the runtime starts with an archive (one exists for it). */
-    public boolean exists() {
+    boolean exists() {
         return present;
     }
 
@@ -181,8 +183,7 @@ public final class ClassDataArchive {
             args.add("-XX:ArchiveClassesAtExit=" + REMOTE_DIR + "/" + tmp.getFileName());
             args.addAll(List.of(Agent.class.getName(), Agent.TRAIN, TRAINING_CLASS, arch.platform()));
             Docker.Run run = docker.run(imageId, List.of("java"), args, Docker.Privilege.NONE,
-                    "cds-training-" + arch.platform(), binds,
-                    List.of("CLASSPATH=" + String.join(":", RemoteRuntime.remotePaths(jars))));
+                    "cds-training-" + arch.platform(), binds, List.of(RemoteRuntime.classpathEnv(jars)));
             if (run.exitCode() == 0 && Files.size(tmp) > 0) {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 System.err.printf("[multiarch] %s: class-data archive made in %.1f s for later runs: %s%n", arch,

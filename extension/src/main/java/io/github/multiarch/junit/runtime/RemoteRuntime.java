@@ -93,6 +93,11 @@ public final class RemoteRuntime implements AutoCloseable {
         return remote;
     }
 
+    /** The {@code CLASSPATH} variable of a container with {@code classpath} mounted at its {@link #remotePaths}. */
+    static String classpathEnv(List<Path> classpath) {
+        return "CLASSPATH=" + String.join(":", remotePaths(classpath));
+    }
+
     /** The read-only mounts of {@code classpath} at its {@link #remotePaths}. */
     static List<Bind> classpathBinds(List<Path> classpath) {
         List<String> remote = remotePaths(classpath);
@@ -123,7 +128,7 @@ public final class RemoteRuntime implements AutoCloseable {
                 .withLabels(Docker.labels("runtime-" + arch.platform()))
                 .withEntrypoint("java")
                 .withCmd(command)
-                .withEnv("CLASSPATH=" + String.join(":", remotePaths(archive.classpath())))
+                .withEnv(classpathEnv(archive.classpath()))
                 .withExposedPorts(port)
                 .withHostConfig(HostConfig.newHostConfig()
                         .withAutoRemove(true)
