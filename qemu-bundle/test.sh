@@ -163,7 +163,7 @@ register_foreign() { # register_foreign FLAGS
     [ ! -e "$MNT/$FOREIGN" ] || echo -1 > "$MNT/$FOREIGN"
     printf '%s' ":$FOREIGN:M:0:$(table_field riscv64 5):$(table_field riscv64 6):/bin/busybox:$1" > "$MNT/register"
 }
-need_cmd busybox busybox-static
+need_packages
 foreign_usable() {
     register_foreign F
     cp "$MNT/$FOREIGN" "$TMP/before"

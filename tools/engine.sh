@@ -17,8 +17,7 @@ BINFMT_MISC=/proc/sys/fs/binfmt_misc
 
 [ "$(id -u)" = 0 ] || die "must run as root"
 
-need_cmd dockerd docker.io
-need_cmd docker docker.io
+need_packages
 
 if ! grep -qs " $BINFMT_MISC binfmt_misc " /proc/mounts; then
     log "mounting binfmt_misc on $BINFMT_MISC"

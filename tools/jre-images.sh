@@ -85,7 +85,7 @@ build_one() {
     log "built $tag ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'), java -version ok)"
 }
 
-need_cmd mmdebstrap mmdebstrap
+need_packages
 docker image inspect "$BUNDLE_IMAGE" >/dev/null 2>&1 || die "$BUNDLE_IMAGE missing (run qemu-bundle/build.sh)"
 # mmdebstrap runs the target's maintainer scripts: the emulators must be registered.
 # shellcheck disable=SC2086

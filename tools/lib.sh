@@ -38,12 +38,26 @@ apt_update_once() {
     APT_UPDATED=1
 }
 
-# Install packages when a command is missing: need_cmd CMD PACKAGE
-need_cmd() {
-    command -v "$1" >/dev/null 2>&1 && return 0
+PACKAGES_TSV="$ROOT/tools/packages.tsv"
+# The Debian packages of tools/packages.tsv (one per line, no duplicates).
+declared_packages() {
+    awk -F '\t' '!/^#/ && NF >= 2 && $2 != "-" { print $2 }' "$PACKAGES_TSV" | sort -u
+}
+
+# Install every package of tools/packages.tsv that dpkg does not list as installed. Checked by
+# package, not by command: another copy on PATH (a /usr/local client, a pyenv shim) says
+# nothing about what a fresh machine has. Recommends are never installed, so whatever a tool
+# needs at run time is in the table by name.
+need_packages() {
+    local p missing=()
+    for p in $(declared_packages); do
+        dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
+    done
+    [ ${#missing[@]} = 0 ] && return 0
     apt_update_once
-    log "apt-get install $2"
-    apt-get install -y -qq --no-install-recommends "$2" </dev/null >&2 || die "apt-get install $2 failed"
+    log "apt-get install ${missing[*]}"
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >&2 \
+        || die "apt-get install ${missing[*]} failed"
 }
 
 # Make sure dpkg knows a foreign architecture (Debian name) and apt has its lists.

@@ -21,8 +21,7 @@ REPO=multiarch-jre
 
 answers() { [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$REG/v2/" || true)" = 200 ]; }
 
-need_cmd curl curl
-need_cmd docker-registry docker-registry
+need_packages
 if ! answers; then
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://$REG/v2/" || true)
     if [ "$code" != 000 ]; then
