@@ -25,18 +25,36 @@ mkdir -p "$DEBS"
 
 # Debian packages of one architecture, downloaded once into the cache.
 fetch_debs() {
-    local arch=$1 pkg f
+    local arch=$1 pkg try ok
     for pkg in qemu-user-static busybox-static; do
         if ls "$DEBS/${pkg}"_*_"$arch".deb >/dev/null 2>&1; then continue; fi
-        ensure_dpkg_arch "$arch"
-        log "downloading $pkg:$arch"
-        f=""
+        log "downloading $pkg:$arch (Debian bookworm)"
+        ok=
         for try in 1 2; do
-            if (cd "$DEBS" && apt-get download -o APT::Sandbox::User=root -qq "$pkg:$arch" </dev/null >&2); then f=ok; break; fi
+            if debian_download "$DEBS" "$arch" "$pkg"; then ok=1; break; fi
             log "download of $pkg:$arch failed (try $try)"
         done
-        [ -n "$f" ] || die "cannot download Debian package $pkg:$arch"
+        [ -n "$ok" ] || die "cannot download Debian package $pkg:$arch from $DEBIAN_MIRROR"
     done
+}
+
+# probe_elf FILE MACHINE ENTRY_VADDR CODE...: a minimal static 32-bit little-endian ELF program
+# (one PT_LOAD segment, no sections) whose code exits with status 42. The registrar runs it to
+# learn whether the CPU runs that architecture itself (the x86_64 CPU i386 programs; many
+# aarch64 CPUs 32-bit ARM ones), before it would register an emulator for the host's family.
+le32() { printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+probe_elf() {
+    local file=$1 machine=$2 flags=$3 base=$4; shift 4
+    local code="$*" size=$((52 + 32 + $# )) b hdr
+    hdr="\\x7fELF\\x01\\x01\\x01$(printf '\\x00%.0s' 1 2 3 4 5 6 7 8 9)"   # ident: 32-bit, LSB, v1
+    hdr="$hdr\\x02\\x00$(printf '\\x%02x\\x00' "$machine")$(le32 1)"          # ET_EXEC, e_machine, version
+    hdr="$hdr$(le32 $((base + 84)))$(le32 52)$(le32 0)$(le32 "$flags")"         # entry, phoff, shoff, flags
+    hdr="$hdr\\x34\\x00\\x20\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00"            # ehsize, phentsize, phnum=1
+    hdr="$hdr$(le32 1)$(le32 0)$(le32 "$base")$(le32 "$base")$(le32 "$size")$(le32 "$size")$(le32 5)$(le32 4096)"
+    for b in $code; do hdr="$hdr\\x$b"; done
+    printf "$hdr" >"$file"
+    chmod 755 "$file"
+    [ "$(wc -c <"$file")" = "$size" ] || die "probe program $file has the wrong size"
 }
 
 build_one() {
@@ -62,6 +80,9 @@ build_one() {
         [ -f "$ctx/x/usr/bin/qemu-$q-static" ] || die "qemu-user-static:$arch has no qemu-$q-static"
         cp "$ctx/x/usr/bin/qemu-$q-static" "$lib/qemu-$q"
     done
+    # i386: mov eax,1; mov ebx,42; int 0x80.  ARM (EABI5): mov r0,#42; mov r7,#1; svc 0
+    probe_elf "$lib/probe-i386" 3 0 $((0x08048000)) b8 01 00 00 00 bb 2a 00 00 00 cd 80
+    probe_elf "$lib/probe-arm" 40 $((0x05000000)) $((0x10000)) 2a 00 a0 e3 01 70 a0 e3 00 00 00 ef
     cp "$HERE/Dockerfile" "$ctx/Dockerfile"
     rm -rf "$ctx/x"
     log "docker build --platform linux/$arch -t $tag"
@@ -69,7 +90,7 @@ build_one() {
         --label "$HASH_LABEL=$hash" -t "$tag" "$ctx" >/dev/null 2>"$ctx/build.log" \
         || { cat "$ctx/build.log" >&2; die "docker build of $tag failed"; }
     got=$(docker image inspect --format '{{.Architecture}}' "$tag")
-    [ "$got" = "$arch" ] || die "$tag has architecture '$got', expected '$arch'"
+    [ "$got" = "$arch" ] || { docker rmi -f "$tag" >/dev/null; die "$tag has architecture '$got', expected '$arch' (image removed)"; }
     rm -rf "$ctx"; CTX=
     log "built $tag ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
 }

@@ -41,7 +41,7 @@ err() { echo "$*" >&2; }
 # rewrite it), uname -m is the emulated one when this bundle runs under emulation.
 HOST=$(cat /proc/sys/kernel/arch 2>/dev/null || uname -m)
 
-# Table rows as: platform uname qemu aliases magichex maskhex magicesc maskesc (tab-separated)
+# Table rows as: platform uname qemu aliases magichex maskhex magicesc maskesc cpu-family (tab-separated)
 table() {
     awk -F '\t' '
     function hex(s,   i, c, out) {            # "\x7fELF" -> "7f454c46"
@@ -55,7 +55,7 @@ table() {
     }
     BEGIN { for (i = 32; i < 127; i++) ord[sprintf("%c", i)] = i; OFS = "\t" }
     /^#/ || NF < 6 { next }
-    { print $1, $2, $3, $4, hex($5), hex($6), $5, $6 }' "$TABLE"
+    { print $1, $2, $3, $4, hex($5), hex($6), $5, $6, $7 }' "$TABLE"
 }
 
 # Resolve a user-given name to the table's platform name (empty when unknown).
@@ -87,6 +87,21 @@ ensure_mount() {
     [ -e "$MNT/register" ] || { MOUNT_ERROR="no $MNT/register after mounting binfmt_misc"; return 1; }
 }
 
+# Platforms of the host CPU's own family (table column cpu-family: i386 on x86_64, 32-bit ARM
+# on aarch64) that the CPU runs itself, proven by running this bundle's tiny program of that
+# architecture (probe-<qemu>, exits 42). An emulator registered for them would send native
+# programs through QEMU for the whole host, so they count as native. (Only meaningful while no
+# entry catches the probe; analyze uses it only for architectures that have no entry.)
+cpu_native() {
+    for p in $(table | awk -F '\t' -v h="$HOST" '$9 == h { print $1 }'); do
+        probe="$LIBEXEC/probe-$(field "$p" 3)"
+        [ -x "$probe" ] || continue
+        rc=0; "$probe" >/dev/null 2>&1 || rc=$?
+        [ $rc = 42 ] && printf ' %s' "$p"
+    done
+    echo
+}
+
 # One line per registered entry: name enabled interpreter flags offset magic mask
 entries() {
     for f in "$MNT"/*; do
@@ -107,9 +122,11 @@ entries() {
 #   platform qemu state entry enabled flags interpreter reason
 # An entry counts for an architecture when it would catch that architecture's canonical
 # ELF header (the table's magic): offset 0 and (header & entry mask) == (entry magic & mask).
-# Entries equal to the table's magic/mask match; so do equivalent variants.
+# Entries equal to the table's magic/mask match; so do equivalent variants. An architecture
+# without an entry that the CPU runs itself (cpu_native) is native too.
 analyze() {
-    { table | sed 's/^/T\t/'; entries | sed 's/^/E\t/'; } | awk -F '\t' -v host="$HOST" '
+    [ -n "${CPU_NATIVE+x}" ] || CPU_NATIVE=$(cpu_native)
+    { table | sed 's/^/T\t/'; entries | sed 's/^/E\t/'; } | awk -F '\t' -v host="$HOST" -v cpu=" $CPU_NATIVE " '
     function nib(c) { return index("0123456789abcdef", c) - 1 }
     function byte(s, i) { return nib(substr(s, 2 * i - 1, 1)) * 16 + nib(substr(s, 2 * i, 1)) }
     function band(a, b,   r, bit) {
@@ -142,6 +159,7 @@ analyze() {
                 ok = (ee[e] == "enabled" && index(ef[e], "F") > 0)
                 if (best == 0 || (ok && !bestok)) { best = e; bestok = ok }
             }
+            if (best == 0 && index(cpu, " " tp[t] " ")) { print tp[t], tq[t], "native", "", "", "", "", "the CPU runs " tp[t] " programs itself"; continue }
             if (best == 0) { print tp[t], tq[t], "absent", "", "", "", "", ""; continue }
             e = best
             if (bestok) { st = "usable"; why = "" }
@@ -187,7 +205,7 @@ install_one() { # install_one PLATFORM ; returns 0 on success
     state=$(echo "$line" | cut -f3)
     entry=$(echo "$line" | cut -f4)
     case $state in
-        native) say "$p: native on this host ($HOST), nothing to register"; return 0 ;;
+        native) why=$(echo "$line" | cut -f8); say "$p: native on this host ($HOST${why:+: $why}), nothing to register"; return 0 ;;
         usable) say "$p: already registered ($entry)"; return 0 ;;
         unusable)
             if [ "${REPLACE:-0}" != 1 ]; then
@@ -290,6 +308,7 @@ main() {
         plats="$plats $p"
     done
     if ! ensure_mount; then err "$MOUNT_ERROR"; return 1; fi
+    CPU_NATIVE=$(cpu_native)   # before any registration, while no entry of ours catches the probes
     failed=0
     for p in $plats; do
         "${cmd}_one" "$p" || failed=$((failed + 1))

@@ -131,6 +131,34 @@ check "install s390x again -> already registered, exit 0" install_again
 arch_alias() { run "$B" install aarch64 linux/arm64 && [ "$(state arm64 | cut -d' ' -f1)" = usable ]; }
 check "aliases accepted (aarch64, linux/arm64)" arch_alias
 
+# --- the host CPU's own family (i386 on x86_64, 32-bit ARM on aarch64) -------------------
+# No emulator for what the CPU runs itself: the registrar's answer must agree with the kernel's
+# own, read here by running the bundle's tiny program of that architecture on the host.
+FAMILY=$(awk -F '\t' -v h="$(uname -m)" '!/^#/ && $7 == h { print $1 }' "$TABLE_SRC")
+family_rule() {
+    local q rc=0 out
+    q=$(table_field "$FAMILY" 3)
+    docker run --rm --entrypoint /bin/busybox "$B" cat "$LIBEXEC/$VERSION-$ENGINE_ARCH/probe-$q" >"$TMP/probe"
+    chmod +x "$TMP/probe"
+    "$TMP/probe" || rc=$?
+    out=$(run "$B" install "$FAMILY")
+    echo "host runs probe-$q: exit $rc; registrar: $out"
+    if [ $rc = 42 ]; then
+        [[ $out == *"native on this host"*"runs $FAMILY programs itself"* ]] && [ ! -e "$MNT/qemu-$q" ] \
+            && [ "$(state "$FAMILY" | cut -d' ' -f1)" = native ]
+    else
+        [[ $out == *"registered qemu-$q"* ]] && [ "$(state "$FAMILY" | cut -d' ' -f1)" = usable ] \
+            && run "$B" uninstall "$FAMILY" && [ ! -e "$MNT/qemu-$q" ]
+    fi
+}
+if [ -z "$FAMILY" ]; then
+    echo "SKIP cpu family: no table row names $(uname -m) as its cpu-family"
+elif [ "$(state "$FAMILY" | cut -d' ' -f1)" != absent ] && [ "$(state "$FAMILY" | cut -d' ' -f1)" != native ]; then
+    echo "SKIP cpu family: an entry for $FAMILY exists already (not ours to remove)"
+else
+    check "$FAMILY on $(uname -m): registered only when the CPU cannot run it (checked on the host)" family_rule
+fi
+
 # --- without privileges ----------------------------------------------------------------
 unpriv_mount() {
     local rc=0

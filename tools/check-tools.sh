@@ -47,9 +47,13 @@ if [ "${1:-}" = --installed ]; then
     while IFS=$'\t' read -r cmd pkg _; do
         case $cmd in ''|'#'*) continue ;; esac
         [ "$pkg" = - ] && continue
+        [ "$pkg" = docker.io ] && engine_provided && continue
         dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q ' installed$' \
             || { gap "package $pkg (for $cmd) is not installed"; continue; }
-        dpkg-query -L "$pkg" | grep -qE "/s?bin/$cmd\$" || gap "package $pkg has no program $cmd"
+        case $cmd in
+            /*) dpkg-query -L "$pkg" | grep -qxF "$cmd" || gap "package $pkg has no file $cmd" ;;
+            *) dpkg-query -L "$pkg" | grep -qE "/s?bin/$cmd\$" || gap "package $pkg has no program $cmd" ;;
+        esac
     done <"$PACKAGES_TSV"
     log "every package of tools/packages.tsv is installed and provides its program"
 fi

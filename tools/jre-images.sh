@@ -76,11 +76,13 @@ build_one() {
         -t "$tag" "$WORK" >/dev/null 2>"$WORK/build.log" \
         || { cat "$WORK/build.log" >&2; die "docker build of $tag failed"; }
     rm -rf "$WORK"; WORK=
+    # An image that fails its checks is removed: its input-hash label would make it "up to date".
     got=$(docker image inspect --format '{{.Architecture}}' "$tag")
-    [ "$got" = "$plat" ] || die "$tag has architecture '$got', expected '$plat'"
-    if ! docker run --rm --platform "linux/$plat" "$tag" java -version >/dev/null 2>&1; then
-        docker run --rm --platform "linux/$plat" "$tag" java -version >&2 || true
-        die "$tag: 'java -version' does not run"
+    [ "$got" = "$plat" ] || { docker rmi -f "$tag" >/dev/null; die "$tag has architecture '$got', expected '$plat'"; }
+    if ! docker run --rm --network none --platform "linux/$plat" "$tag" java -version >/dev/null 2>&1; then
+        docker run --rm --network none --platform "linux/$plat" "$tag" java -version >&2 || true
+        docker rmi -f "$tag" >/dev/null
+        die "$tag: 'java -version' does not run (image removed)"
     fi
     log "built $tag ($(docker image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'), java -version ok)"
 }

@@ -5,6 +5,7 @@ ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 TABLE_SRC="$ROOT/extension/src/main/resources/io/github/multiarch/junit/architectures.tsv"
 HASH_LABEL=io.github.multiarch.input-hash
 CACHE_DIR=${MULTIARCH_CACHE:-/var/cache/multiarch}
+STATE_DIR=/var/lib/multiarch   # what the set-up did to this machine, for tools/uninstall.sh
 export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "${LOG_TAG:-multiarch}: $*" >&2; }
@@ -44,33 +45,49 @@ declared_packages() {
     awk -F '\t' '!/^#/ && NF >= 2 && $2 != "-" { print $2 }' "$PACKAGES_TSV" | sort -u
 }
 
-# Install every package of tools/packages.tsv that dpkg does not list as installed. Checked by
+# Install every package of tools/packages.tsv that dpkg does not list as installed (docker.io
+# only when the machine has no engine of its own, see engine_provided). Checked by
 # package, not by command: another copy on PATH (a /usr/local client, a pyenv shim) says
 # nothing about what a fresh machine has. Recommends are never installed, so whatever a tool
 # needs at run time is in the table by name.
+package_installed() { dpkg-query -W -f '${Status}' "$1" 2>/dev/null | grep -q ' installed$'; }
+# A Docker engine the machine brings itself (Docker's own packages on a CI runner, Docker
+# Desktop): it answers, and Debian's docker.io is not what provides it. Then docker.io is not
+# installed (it would conflict with the engine's packages).
+engine_provided() { ! package_installed docker.io && docker info >/dev/null 2>&1; }
 need_packages() {
     local p missing=()
     for p in $(declared_packages); do
-        dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p")
+        [ "$p" = docker.io ] && engine_provided && continue
+        package_installed "$p" || missing+=("$p")
     done
     [ ${#missing[@]} = 0 ] && return 0
     apt_update_once
     log "apt-get install ${missing[*]}"
     apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >&2 \
         || die "apt-get install ${missing[*]} failed"
+    # what the set-up installed (not what the machine had): tools/uninstall.sh --packages removes it
+    mkdir -p "$STATE_DIR"
+    printf '%s\n' "${missing[@]}" >>"$STATE_DIR/installed-packages"
 }
 
-# Make sure dpkg knows a foreign architecture (Debian name) and apt has its lists.
-ensure_dpkg_arch() {
-    local a=$1
-    [ "$a" = "$(dpkg --print-architecture)" ] && return 0
-    if ! dpkg --print-foreign-architectures | grep -qx "$a"; then
-        log "dpkg --add-architecture $a"
-        dpkg --add-architecture "$a"
-        APT_UPDATED=
-    fi
-    if ! ls /var/lib/apt/lists/*_binary-"${a}"_Packages* >/dev/null 2>&1; then APT_UPDATED=; fi
-    apt_update_once
+# Download Debian 12 (bookworm) packages of any architecture into DIR through a private apt
+# configuration (lists under $CACHE_DIR/apt-bookworm-ARCH): the host's own apt sources,
+# architectures and distribution (an Ubuntu runner, another Debian release) are neither used
+# nor changed, so every machine gets the same packages.
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+debian_download() { # debian_download DIR ARCH PACKAGE...
+    local dir=$1 arch=$2 root; shift 2
+    root="$CACHE_DIR/apt-bookworm-$arch"
+    mkdir -p "$root/lists/partial" "$root/cache/archives/partial"
+    : >"$root/status"
+    echo "deb [arch=$arch signed-by=$DEBIAN_KEYRING] $DEBIAN_MIRROR bookworm main" >"$root/sources.list"
+    local opts=(-qq -o Dir::Etc::SourceList="$root/sources.list" -o Dir::Etc::SourceParts=/dev/null
+        -o Dir::State::Lists="$root/lists" -o Dir::State::Status="$root/status" -o Dir::Cache="$root/cache"
+        -o APT::Architecture="$arch" -o APT::Architectures="$arch" -o APT::Sandbox::User=root)
+    apt-get "${opts[@]}" update </dev/null >&2 || return 1
+    (cd "$dir" && apt-get "${opts[@]}" download "$@" </dev/null >&2)
 }
 
 # Hash of files and strings: input_hash FILE... -- STRING...

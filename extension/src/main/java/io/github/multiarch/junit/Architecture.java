@@ -155,7 +155,7 @@ public final class Architecture {
                     continue;
                 }
                 String[] f = line.split("\t");
-                if (f.length != 6) {
+                if (f.length != 7) {
                     throw new IllegalStateException("Malformed row in " + TABLE + ": " + line);
                 }
                 List<String> aliases = f[3].equals("-") ? List.of() : List.of(f[3].split(","));

@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * A JNI library on a foreign CPU: zstd-jni extracts and loads its s390x (or aarch64) native
- * library inside the remote JVM, and data must survive a round trip through it.
+ * A JNI library on a foreign CPU: zstd-jni extracts and loads its s390x (aarch64, x86_64) native
+ * library inside the remote JVM, and data must survive a round trip through it. On an aarch64
+ * host the amd64 test is the emulated one, on an x86_64 host the aarch64 test.
  */
 class ZstdRoundTripTest {
 
@@ -28,6 +29,13 @@ class ZstdRoundTripTest {
     @RunsOn("aarch64")
     void roundTripThroughTheAarch64NativeLibrary() {
         assertEquals("aarch64", System.getProperty("os.arch"));
+        roundTrip();
+    }
+
+    @Test
+    @RunsOn("amd64")
+    void roundTripThroughTheAmd64NativeLibrary() {
+        assertEquals("amd64", System.getProperty("os.arch"));
         roundTrip();
     }
 

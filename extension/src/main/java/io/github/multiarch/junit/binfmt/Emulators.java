@@ -81,6 +81,12 @@ public final class Emulators {
                     + " kernel's entries: a rootless engine or a binfmt_misc namespace (Linux 6.7+) keeps its own,"
                     + " or the entry's interpreter fails. Use a rootful engine.");
         }
+        if (verdict.isNative()) {
+            throw new MultiarchException("The registrar finds that the engine's CPU runs " + arch + " programs itself ("
+                    + verdict.reason() + "), so it registers no emulator for it; yet " + arch.dockerPlatform()
+                    + " containers cannot run (`uname -m` exited " + probe.exitCode() + ": " + probe.output().trim()
+                    + "). Check that the image is of that platform and runs on this machine.");
+        }
         if (verdict.isUnusable()) {
             if (install != Install.REPLACE) {
                 throw new MultiarchException("binfmt_misc " + verdict.describeEntry() + " matches " + arch
@@ -129,10 +135,12 @@ public final class Emulators {
      */
     private static Docker.Run registrar(Docker docker, String bundleImage, List<String> args) {
         try {
-            return docker.run(bundleImage, null, args, Docker.Privilege.SYS_ADMIN, "qemu-bundle");
+            return docker.run(bundleImage, docker.engineArchitecture(), null, args, Docker.Privilege.SYS_ADMIN,
+                    "qemu-bundle");
         } catch (RuntimeException refused) {
             try {
-                return docker.run(bundleImage, null, args, Docker.Privilege.PRIVILEGED, "qemu-bundle");
+                return docker.run(bundleImage, docker.engineArchitecture(), null, args, Docker.Privilege.PRIVILEGED,
+                        "qemu-bundle");
             } catch (RuntimeException alsoRefused) {
                 alsoRefused.addSuppressed(refused);
                 throw new MultiarchException("The engine refused to start the registrar container " + bundleImage
@@ -144,7 +152,8 @@ public final class Emulators {
 
     private static Docker.Run probe(Docker docker, Architecture arch, String imageId) {
         try {
-            return docker.run(imageId, List.of("uname"), List.of("-m"), Docker.Privilege.NONE, "probe-" + arch.platform());
+            return docker.run(imageId, arch, List.of("uname"), List.of("-m"), Docker.Privilege.NONE,
+                    "probe-" + arch.platform());
         } catch (RuntimeException e) {
             // "exec format error" surfaces at start on some engines
             return new Docker.Run(-1, String.valueOf(e.getMessage()));
@@ -152,7 +161,8 @@ public final class Emulators {
     }
 
     private static boolean runs(Docker.Run probe, Architecture arch) {
-        return probe.exitCode() == 0 && probe.output().trim().equals(arch.uname());
+        // names(), not just uname(): a 32-bit ARM program on an aarch64 CPU may see `armv8l`
+        return probe.exitCode() == 0 && arch.names().contains(probe.output().trim());
     }
 
     /**

@@ -46,6 +46,11 @@ public record Verdict(String platform, String state, String entry, String flags,
         return "absent".equals(state);
     }
 
+    /** The host's CPU runs this architecture itself (its own, or its own family proven by a program). */
+    public boolean isNative() {
+        return "native".equals(state);
+    }
+
     /** A one-line description: {@code entry 'qemu-s390x' (flags OC, interpreter /usr/bin/qemu-s390x)}. */
     public String describeEntry() {
         return "entry '" + entry + "' (flags " + Optional.ofNullable(flags).filter(f -> !f.isEmpty()).orElse("none")
