@@ -1,13 +1,17 @@
 package io.github.multiarch.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.github.multiarch.junit.runtime.Classpath;
+import io.github.multiarch.junit.runtime.Docker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -55,10 +59,19 @@ class ClassDataArchiveTest {
         String dir = "multiarch.cds.dir=" + cache;
 
         String first = run(dir);
-        assertThat(first).contains("FINISHED passes() SUCCESSFUL", "making a class-data archive for later runs",
-                "s390x: class-data archive made in");
+        assertThat(first).contains("FINISHED passes() SUCCESSFUL", "making a class-data archive for later runs");
+        // The host JVM does not wait for the training at exit: its container finishes the archive
+        // on its own and then removes itself.
+        await("the detached training to make the archive").atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> archives(cache).size() == 1);
+        await("the training container to remove itself").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500)).until(() -> Docker.get().client().listContainersCmd()
+                        .withShowAll(true).withLabelFilter(Map.of(Docker.LABEL, "cds-training-s390x")).exec().isEmpty());
         List<Path> archives = archives(cache);
         assertThat(archives).singleElement().satisfies(a -> assertThat(a.getFileName().toString()).startsWith("s390x-"));
+        try (Stream<Path> files = Files.list(cache)) {
+            assertThat(files).as("no temporary or failure files").allMatch(p -> p.toString().endsWith(".jsa"));
+        }
         assertThat(Files.size(archives.get(0))).isGreaterThan(1_000_000);
 
         String second = run(dir);

@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Pulling for the target platform, from a real registry on loopback (tools/registry.sh) that
  * holds one name for two platforms: 127.0.0.1:5000/multiarch-jre:17 (linux/s390x and linux/arm64).
+ * With the classic image store a name holds one platform at a time (the last pulled); with the
+ * containerd store (tools/test.sh runs this class against Docker 26 with it too) it holds every
+ * platform pulled, and each container is created for its own.
  */
 class PullTest {
 
@@ -21,14 +24,36 @@ class PullTest {
         // not present: pulled for linux/s390x, not for the host's platform
         Kit.run(OnS390x.class, "multiarch.image.s390x", MULTI_PLATFORM)
                 .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
-        assertThat(Docker.get().inspect(MULTI_PLATFORM).getArch()).isEqualTo("s390x");
+        assertHolds(Architecture.of("s390x"));
+        assertDoesNotHold(Architecture.of("arm64"));
 
-        // now cached under that name for s390x: an arm64 test detects it and pulls linux/arm64
+        // now cached under that name for s390x only: an arm64 test detects it and pulls linux/arm64
         Kit.run(OnArm64.class, "multiarch.image.arm64", MULTI_PLATFORM)
                 .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
-        assertThat(Docker.get().inspect(MULTI_PLATFORM).getArch()).isEqualTo("arm64");
+        assertHolds(Architecture.of("arm64"));
+        if (Docker.get().containerdStore()) { // one name, both platforms, each test on its own
+            assertHolds(Architecture.of("s390x"));
+            Kit.run(OnS390x.class, "multiarch.image.s390x", MULTI_PLATFORM)
+                    .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        }
 
         untag(MULTI_PLATFORM);
+    }
+
+    private static void assertHolds(Architecture arch) {
+        if (Docker.get().containerdStore()) {
+            assertThat(Docker.get().canCreate(MULTI_PLATFORM, arch)).as("the engine holds " + arch).isTrue();
+        } else {
+            assertThat(Docker.get().inspect(MULTI_PLATFORM).getArch()).isEqualTo(arch.imageArchitecture());
+        }
+    }
+
+    private static void assertDoesNotHold(Architecture arch) {
+        if (Docker.get().containerdStore()) { // the engine refuses a container of a platform it lacks
+            assertThat(Docker.get().canCreate(MULTI_PLATFORM, arch)).as("the engine holds " + arch).isFalse();
+        } else {
+            assertThat(Docker.get().inspect(MULTI_PLATFORM).getArch()).isNotEqualTo(arch.imageArchitecture());
+        }
     }
 
     /** Removes the tag and the registry's digest references, so the next run starts with nothing pulled. */

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -41,9 +40,13 @@ import java.util.zip.ZipFile;
  * used.
  *
  * <p>When no archive exists yet, the first runtime starts without one and a training run
- * ({@code Agent --train}, in a container of the same image) makes it in the background; the
- * JVM's shutdown waits for it. A JVM that does not take the archive (it ignores an unusable one)
- * makes the host delete it, so the next run trains again.
+ * ({@code Agent --train}, in a container of the same image) makes it in the background. The
+ * training container finishes its work on its own: it moves the archive into place (or writes
+ * a {@code .failed} note) and removes itself, bounded by {@value #TRAINING_LIMIT_SECONDS} s, so
+ * the host JVM never waits for it at exit (a build tool kills a test JVM that takes long to
+ * exit: Surefire after 30 s) and a training outlives a killed host JVM only until it ends. A
+ * JVM that does not take the archive (it ignores an unusable one) makes the host delete it, so
+ * the next run trains again.
  *
  * @since 0.1.0
  */
@@ -53,9 +56,20 @@ public final class ClassDataArchive {
     static final String REMOTE_DIR = "/multiarch/cds";
     /** The test class of the training run. */
     static final String TRAINING_CLASS = "io.github.multiarch.junit.ArchiveTraining";
-    private static final Duration TRAINING_WAIT = Duration.ofMinutes(2);
+    /** The longest a training container runs (under emulation on a slow host it takes minutes). */
+    static final int TRAINING_LIMIT_SECONDS = 900;
+    /**
+     * The training container's command: the JVM with the training flags, then the archive moved into
+     * place, or the failure noted; {@code $ARCHIVE}, {@code $TMP} are paths in the container.
+     */
+    private static final String TRAINING_SCRIPT = """
+            t=; command -v timeout >/dev/null 2>&1 && t="timeout %d"
+            if $t java "$@" >"$TMP.log" 2>&1 && [ -s "$TMP" ]; then mv -f "$TMP" "$ARCHIVE"
+            else rc=$?; { echo "exit $rc"; tail -c 4000 "$TMP.log"; } >"$ARCHIVE.failed"; fi
+            rm -f "$TMP" "$TMP.log"
+            """.formatted(TRAINING_LIMIT_SECONDS);
     private static final int KEEP = 4;
-    private static final Map<Path, Thread> TRAININGS = new ConcurrentHashMap<>();
+    private static final Set<Path> TRAININGS = ConcurrentHashMap.newKeySet();
     private static final Map<List<Path>, Layout> LAYOUTS = new ConcurrentHashMap<>();
 
     /** The class path in the runtime's order, how many leading jars the archive covers, or why none. */
@@ -148,62 +162,54 @@ public final class ClassDataArchive {
         return "making a class-data archive for later runs, in the background";
     }
 
-    /** Waits (a bounded time) for the training runs this JVM started; called when the JVM exits. */
-    public static void awaitTrainings() {
-        long deadline = System.nanoTime() + TRAINING_WAIT.toNanos();
-        for (Thread t : TRAININGS.values()) {
-            try {
-                t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
     private void train(Docker docker, Architecture arch, String imageId) {
-        TRAININGS.computeIfAbsent(file, f -> {
-            Thread t = new Thread(() -> runTraining(docker, arch, imageId), "multiarch-cds-" + arch.platform());
-            t.setDaemon(true);
-            t.start();
-            return t;
-        });
-    }
-
-    private void runTraining(Docker docker, Architecture arch, String imageId) {
+        if (!TRAININGS.add(file)) {
+            return; // this JVM started it already
+        }
         Path dir = file.getParent();
-        Path tmp = dir.resolve(file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        long t0 = System.nanoTime();
+        String tmp = file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try {
             Files.createDirectories(dir);
             List<Path> jars = layout.classpath.subList(0, layout.jars);
             List<Bind> binds = new ArrayList<>(RemoteRuntime.classpathBinds(jars));
             binds.add(new Bind(dir.toString(), new Volume(REMOTE_DIR), AccessMode.rw));
-            List<String> args = new ArrayList<>(RemoteRuntime.JVM_FLAGS);
-            args.add("-XX:ArchiveClassesAtExit=" + REMOTE_DIR + "/" + tmp.getFileName());
+            List<String> args = new ArrayList<>(List.of("-c", TRAINING_SCRIPT, "training"));
+            args.addAll(RemoteRuntime.JVM_FLAGS);
+            args.add("-XX:ArchiveClassesAtExit=" + REMOTE_DIR + "/" + tmp);
             args.addAll(List.of(Agent.class.getName(), Agent.TRAIN, TRAINING_CLASS, arch.platform()));
-            Docker.Run run = docker.run(imageId, List.of("java"), args, Docker.Privilege.NONE,
-                    "cds-training-" + arch.platform(), binds, List.of(RemoteRuntime.classpathEnv(jars)));
-            if (run.exitCode() == 0 && Files.size(tmp) > 0) {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                System.err.printf("[multiarch] %s: class-data archive made in %.1f s for later runs: %s%n", arch,
-                        (System.nanoTime() - t0) / 1e9, file);
-                removeOldArchives(dir, arch);
-            } else {
-                String output = run.output();
-                Files.writeString(failureFile(), "exit " + run.exitCode() + "\n" + output.substring(
-                        Math.max(0, output.length() - 4000)));
-                System.err.println("[multiarch] " + arch + ": the training run for a class-data archive failed (exit "
-                        + run.exitCode() + "); runtimes start without one. Its output: " + failureFile());
-            }
+            docker.startDetached(imageId, arch, List.of("sh"), args, "cds-training-" + arch.platform(), binds,
+                    List.of(RemoteRuntime.classpathEnv(jars), "TMP=" + REMOTE_DIR + "/" + tmp,
+                            "ARCHIVE=" + REMOTE_DIR + "/" + file.getFileName()));
         } catch (IOException | RuntimeException e) {
             System.err.println("[multiarch] " + arch + ": no class-data archive made: " + e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException e) {
-                // removed with the cache, or by a later clean-up
+            return;
+        }
+        Thread watch = new Thread(() -> reportTraining(arch, dir), "multiarch-cds-" + arch.platform());
+        watch.setDaemon(true); // never holds up the JVM's exit
+        watch.start();
+    }
+
+    /** Says when the training ends while this JVM still runs (the container does the work either way). */
+    private void reportTraining(Architecture arch, Path dir) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofSeconds(TRAINING_LIMIT_SECONDS + 30).toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                if (Files.isRegularFile(file)) {
+                    System.err.printf("[multiarch] %s: class-data archive made in %.1f s for later runs: %s%n", arch,
+                            (System.nanoTime() - t0) / 1e9, file);
+                    removeOldArchives(dir, arch);
+                    return;
+                }
+                if (failedBefore()) {
+                    System.err.println("[multiarch] " + arch + ": the training run for a class-data archive failed; "
+                            + "runtimes start without one. Its output: " + failureFile());
+                    return;
+                }
+                Thread.sleep(500);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -5,9 +5,11 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
 import io.github.multiarch.junit.Architecture;
 import io.github.multiarch.junit.MultiarchException;
 import java.nio.charset.StandardCharsets;
@@ -36,15 +38,23 @@ public final class Docker {
 
     private static Docker instance;
 
+    /**
+     * The API version from which a container's platform is chosen by the engine: the client
+     * (Testcontainers' discovery) speaks 1.44 to engines that have it and falls back to 1.32 below,
+     * where the engine ignores the platform of {@code docker create}.
+     */
+    static final String PLATFORM_API = "1.44";
+
     private final DockerClient client;
     private final String host;
     private final String hostIpAddress;
-    private volatile Architecture engineArchitecture;
+    private final Info info;
 
-    private Docker(DockerClient client, String host, String hostIpAddress) {
+    private Docker(DockerClient client, String host, String hostIpAddress, Info info) {
         this.client = client;
         this.host = host;
         this.hostIpAddress = hostIpAddress;
+        this.info = info;
     }
 
     /** The engine of this JVM; connects on first use. */
@@ -54,9 +64,14 @@ public final class Docker {
                 TransportConfig transport = DockerClientFactory.instance().getTransportConfig();
                 DockerClient client = DockerClientProviderStrategy.getClientForConfig(transport);
                 client.pingCmd().exec();
+                Info info = client.infoCmd().exec();
+                String api = client.versionCmd().exec().getApiVersion();
+                requirePlatformSelection(info, api);
                 instance = new Docker(client, String.valueOf(transport.getDockerHost()),
-                        hostIpAddress(transport.getDockerHost()));
+                        hostIpAddress(transport.getDockerHost()), info);
                 instance.removeLeftovers();
+            } catch (MultiarchException e) {
+                throw e;
             } catch (RuntimeException e) {
                 throw new MultiarchException("Docker is not running, or not reachable from this JVM: " + e.getMessage()
                         + "\nStart the engine (as root: `dockerd &`, or `systemctl start docker`; this project's"
@@ -65,6 +80,55 @@ public final class Docker {
             }
         }
         return instance;
+    }
+
+    /**
+     * Refuses an engine on which a container could get another platform than the one asked for:
+     * the containerd image store (one image name, several platforms) below API {@value #PLATFORM_API}.
+     * With the classic store each image id has one architecture, which {@link #resolveImage} checks.
+     */
+    static void requirePlatformSelection(Info info, String api) {
+        if (containerdStore(info) && compareVersions(api, PLATFORM_API) < 0) {
+            throw new MultiarchException("The Docker engine (" + info.getServerVersion() + ", API " + api
+                    + ") keeps images in the containerd image store, where one image name holds several platforms,"
+                    + " but chooses a container's platform only from API " + PLATFORM_API + " (Docker 25) on: a"
+                    + " test could run on the wrong architecture.\nUpgrade the engine to Docker 25 or newer, or switch"
+                    + " the containerd image store off (\"features\": {\"containerd-snapshotter\": false} in"
+                    + " /etc/docker/daemon.json, then restart dockerd).");
+        }
+    }
+
+    /** Whether the engine keeps images in containerd's store ({@code docker info}: driver-type io.containerd.snapshotter.v1). */
+    static boolean containerdStore(Info info) {
+        List<List<String>> status = info.getDriverStatuses();
+        return status != null && status.stream().anyMatch(kv -> kv.size() == 2 && "driver-type".equals(kv.get(0))
+                && kv.get(1).startsWith("io.containerd.snapshotter"));
+    }
+
+    /** Compares dotted version numbers ({@code 1.41} &lt; {@code 1.44}); a missing part counts as 0. */
+    static int compareVersions(String a, String b) {
+        String[] x = String.valueOf(a).split("\\.");
+        String[] y = String.valueOf(b).split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Integer.compare(i < x.length ? parse(x[i]) : 0, i < y.length ? parse(y[i]) : 0);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private static int parse(String part) {
+        try {
+            return Integer.parseInt(part.replaceAll("\\D.*", ""));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The engine in a few words, for messages: {@code Docker 26.1.5, containerd image store}. */
+    public String describe() {
+        return "Docker " + info.getServerVersion() + (containerdStore(info) ? ", containerd image store" : "");
     }
 
     /**
@@ -105,12 +169,9 @@ public final class Docker {
 
     /** The CPU architecture of the engine's machine: what runs there without emulation. */
     public Architecture engineArchitecture() {
-        if (engineArchitecture == null) {
-            String arch = client.infoCmd().exec().getArchitecture();
-            engineArchitecture = Architecture.find(arch).orElseThrow(() -> new MultiarchException(
-                    "The Docker engine reports an architecture this project does not know: " + arch));
-        }
-        return engineArchitecture;
+        String arch = info.getArchitecture();
+        return Architecture.find(arch).orElseThrow(() -> new MultiarchException(
+                "The Docker engine reports an architecture this project does not know: " + arch));
     }
 
     /**
@@ -121,12 +182,12 @@ public final class Docker {
      */
     public String resolveImage(String image, Architecture arch) {
         InspectImageResponse local = inspect(image);
-        if (local != null && arch.imageArchitecture().equals(local.getArch())) {
+        if (local != null && holds(local, image, arch)) {
             return local.getId();
         }
         String why = local == null
                 ? "is not present on the Docker engine"
-                : "is present on the Docker engine for linux/" + local.getArch() + ", not for " + arch.dockerPlatform();
+                : "is present on the Docker engine, but not for " + arch.dockerPlatform() + " (" + holding(local) + ")";
         try {
             pull(image, arch.dockerPlatform());
         } catch (RuntimeException e) {
@@ -135,13 +196,48 @@ public final class Docker {
                     + " or name another one with the configuration parameter multiarch.image." + arch.platform() + ".", e);
         }
         InspectImageResponse pulled = inspect(image);
-        if (pulled == null || !arch.imageArchitecture().equals(pulled.getArch())) {
+        if (pulled == null || !holds(pulled, image, arch)) {
             throw new MultiarchException("Image " + image + " was pulled for " + arch.dockerPlatform()
-                    + " but the engine holds it for linux/" + (pulled == null ? "nothing" : pulled.getArch())
+                    + " but the engine holds it " + (pulled == null ? "for nothing" : holding(pulled))
                     + ": the registry has no " + arch.dockerPlatform() + " variant of it. Name an image of that"
                     + " platform with multiarch.image." + arch.platform() + ".");
         }
         return pulled.getId();
+    }
+
+    /**
+     * Whether the engine holds {@code image} for {@code arch}. With the classic store an image id
+     * has one architecture, which inspect reports. The containerd store keeps several platforms
+     * under one name and inspect reports one of them; there the engine is asked to create a
+     * container of that platform (not started), which it refuses when it lacks that platform.
+     */
+    private boolean holds(InspectImageResponse image, String name, Architecture arch) {
+        if (arch.imageArchitecture().equals(image.getArch())) {
+            return true;
+        }
+        return containerdStore(info) && canCreate(name, arch);
+    }
+
+    /** Whether the engine creates a container of {@code image} for {@code arch} from what it holds (removed at once). */
+    public boolean canCreate(String image, Architecture arch) {
+        String id;
+        try {
+            id = create(image, arch, "probe-" + arch.platform()).exec().getId();
+        } catch (DockerException e) { // "image ... was found but does not match the specified platform"
+            return false;
+        }
+        client.removeContainerCmd(id).withForce(true).exec();
+        return true;
+    }
+
+    private String holding(InspectImageResponse image) {
+        return containerdStore(info) ? "its default platform there is linux/" + image.getArch()
+                : "for linux/" + image.getArch();
+    }
+
+    /** Whether images are kept in containerd's store: one name, several platforms. */
+    public boolean containerdStore() {
+        return containerdStore(info);
     }
 
     /** The image's description, or {@code null} when the engine does not have it. */
@@ -197,17 +293,28 @@ public final class Docker {
     }
 
     /**
-     * Runs a container to completion and removes it: {@code docker run --rm image args}.
+     * {@code docker create --platform linux/<arch>}, labelled as this project's: every container is
+     * created for its platform explicitly, so an image name that holds several platforms (the
+     * containerd image store) gives the right one, and an engine asked for a platform an image
+     * does not have refuses instead of running another.
+     */
+    public CreateContainerCmd create(String image, Architecture arch, String purpose) {
+        return client.createContainerCmd(image).withPlatform(arch.dockerPlatform()).withLabels(labels(purpose));
+    }
+
+    /**
+     * Runs a container to completion and removes it: {@code docker run --rm --platform image args}.
      *
      * @param entrypoint replaces the image's entrypoint when not {@code null}
      */
-    public Run run(String image, List<String> entrypoint, List<String> args, Privilege privilege, String purpose) {
-        return run(image, entrypoint, args, privilege, purpose, List.of(), List.of());
+    public Run run(String image, Architecture arch, List<String> entrypoint, List<String> args, Privilege privilege,
+                   String purpose) {
+        return run(image, arch, entrypoint, args, privilege, purpose, List.of(), List.of());
     }
 
-    /** {@link #run(String, List, List, Privilege, String)} with mounts and environment variables. */
-    public Run run(String image, List<String> entrypoint, List<String> args, Privilege privilege, String purpose,
-                   List<com.github.dockerjava.api.model.Bind> binds, List<String> env) {
+    /** {@link #run(String, Architecture, List, List, Privilege, String)} with mounts and environment variables. */
+    public Run run(String image, Architecture arch, List<String> entrypoint, List<String> args, Privilege privilege,
+                   String purpose, List<com.github.dockerjava.api.model.Bind> binds, List<String> env) {
         HostConfig hostConfig = HostConfig.newHostConfig().withBinds(binds);
         if (privilege == Privilege.SYS_ADMIN) {
             hostConfig = hostConfig.withCapAdd(com.github.dockerjava.api.model.Capability.SYS_ADMIN)
@@ -215,8 +322,7 @@ public final class Docker {
         } else if (privilege == Privilege.PRIVILEGED) {
             hostConfig = hostConfig.withPrivileged(true);
         }
-        CreateContainerCmd create = client.createContainerCmd(image)
-                .withLabels(labels(purpose))
+        CreateContainerCmd create = create(image, arch, purpose)
                 .withHostConfig(hostConfig)
                 .withEnv(env)
                 .withCmd(args);
@@ -235,6 +341,29 @@ public final class Docker {
                 // already gone
             }
         }
+    }
+
+    /**
+     * Starts a container that does its work on its own and removes itself when it ends, whether or
+     * not this JVM still runs ({@code docker run -d --rm}); returns its id.
+     */
+    public String startDetached(String image, Architecture arch, List<String> entrypoint, List<String> args,
+                                String purpose, List<com.github.dockerjava.api.model.Bind> binds, List<String> env) {
+        String id = create(image, arch, purpose)
+                .withHostConfig(HostConfig.newHostConfig().withBinds(binds).withAutoRemove(true))
+                .withEnv(env).withEntrypoint(entrypoint).withCmd(args)
+                .exec().getId();
+        try {
+            client.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            try {
+                client.removeContainerCmd(id).withForce(true).exec();
+            } catch (RuntimeException gone) {
+                e.addSuppressed(gone);
+            }
+            throw e;
+        }
+        return id;
     }
 
     /**

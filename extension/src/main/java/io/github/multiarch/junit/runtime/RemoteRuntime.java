@@ -124,8 +124,7 @@ public final class RemoteRuntime implements AutoCloseable {
         List<String> command = new ArrayList<>(JVM_FLAGS);
         command.addAll(archive.jvmFlags());
         command.addAll(List.of(Agent.class.getName(), Integer.toString(AGENT_PORT)));
-        String id = client.createContainerCmd(imageId)
-                .withLabels(Docker.labels("runtime-" + arch.platform()))
+        String id = docker.create(imageId, arch, "runtime-" + arch.platform())
                 .withEntrypoint("java")
                 .withCmd(command)
                 .withEnv(classpathEnv(archive.classpath()))

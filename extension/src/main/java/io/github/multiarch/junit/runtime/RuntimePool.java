@@ -18,10 +18,8 @@ public final class RuntimePool {
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            closeAll();
-            ClassDataArchive.awaitTrainings();
-        }, "multiarch-runtime-cleanup"));
+        // (class-data archive trainings are not waited for: they finish on their own)
+        Runtime.getRuntime().addShutdownHook(new Thread(RuntimePool::closeAll, "multiarch-runtime-cleanup"));
     }
 
     private RuntimePool() {
