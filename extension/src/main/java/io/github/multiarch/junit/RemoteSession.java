@@ -1,7 +1,9 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.remote.Agent;
 import io.github.multiarch.junit.remote.Frame;
 import io.github.multiarch.junit.remote.Outcome;
+import io.github.multiarch.junit.remote.RemoteThrowable;
 import io.github.multiarch.junit.remote.ThrowableCodec;
 import io.github.multiarch.junit.runtime.RemoteRuntime;
 import java.io.IOException;
@@ -12,8 +14,9 @@ import java.util.function.Supplier;
 /**
  * Host side of one remote session: the annotated class (or method) running in the warm
  * runtime of its architecture. Tests ask {@link #run} one by one; {@link #close} ends the
- * remote class (its {@code @AfterAll}). If the runtime dies, the test running at that moment
- * fails with the evidence and the next test opens the session again on a fresh runtime.
+ * remote class (its {@code @AfterAll}). If the runtime dies, or an error JUnit does not recover
+ * from (an {@link OutOfMemoryError}) stops the remote run, the test running at that moment fails
+ * with the evidence and the next test opens the session again on a fresh runtime.
  *
  * @since 0.1.0
  */
@@ -23,23 +26,62 @@ final class RemoteSession implements AutoCloseable {
     record Result(Outcome outcome, Throwable failure, byte[] out, byte[] err) {
     }
 
-    private final Target target;
-    private final Supplier<RemoteRuntime> runtimes;
-    private RemoteRuntime.Session session;
+    /**
+     * One session in a remote runtime: what this class needs of a {@link RemoteRuntime.Session}
+     * (unit tests give it a scripted one).
+     */
+    interface Channel {
+        int id();
+
+        void send(Frame frame);
+
+        /** The next frame of this session, or the news that its runtime is gone. */
+        RemoteRuntime.Event next() throws InterruptedException;
+
+        /** Whether the runtime of this session still runs. */
+        boolean isAlive();
+
+        /** Stops the runtime of this session, so that the next session is opened in a fresh one. */
+        void stopRuntime();
+
+        /** This session's frames are no longer wanted. */
+        void forget();
+    }
+
+    /** Opens a session running {@code selector} in a live runtime of the session's architecture. */
+    interface Opener {
+        Channel open(String selector, Map<String, String> params);
+    }
+
+    private static final byte[] NO_OUTPUT = new byte[0];
+
+    private final Architecture architecture;
+    private final String selector;
+    private final Opener opener;
+    private Channel session;
     private boolean finished;
 
     RemoteSession(Target target, Supplier<RemoteRuntime> runtimes) {
-        this.target = target;
-        this.runtimes = runtimes;
+        this(target.architecture, target.selector(),
+                (selector, params) -> new RuntimeChannel(runtimes.get().openSession(selector, params)));
+    }
+
+    /** A session of {@code selector} on {@code architecture}, opened (and opened again) with {@code opener}. */
+    RemoteSession(Architecture architecture, String selector, Opener opener) {
+        this.architecture = architecture;
+        this.selector = selector;
+        this.opener = opener;
     }
 
     /** Starts the remote class and waits until its {@code @BeforeAll} is done; throws what it threw. */
     synchronized void open() throws Throwable {
-        if (session != null && session.runtime().isAlive()) {
+        if (session != null && session.isAlive()) {
             return;
         }
-        session = runtimes.get().openSession(target.selector(),
-                Map.of(io.github.multiarch.junit.remote.Agent.ARCHITECTURE_PARAMETER, target.architecture.platform()));
+        if (session != null) {
+            session.forget(); // its runtime is gone: the class starts again in a fresh one
+        }
+        session = opener.open(selector, Map.of(Agent.ARCHITECTURE_PARAMETER, architecture.platform()));
         finished = false;
         while (true) {
             RemoteRuntime.Event event = session.next();
@@ -52,7 +94,7 @@ final class RemoteSession implements AutoCloseable {
             }
             if (frame.kind() == Frame.Kind.FINISHED) {
                 finished = true;
-                Throwable failure = classOutcome(frame);
+                Throwable failure = classOutcome(session, frame);
                 if (failure != null) {
                     throw failure;
                 }
@@ -66,14 +108,15 @@ final class RemoteSession implements AutoCloseable {
      * (REPORT frames: TestReporter entries; DYNAMIC frames: the dynamic tests of a factory) goes to
      * {@code sideFrames}. If this thread is interrupted meanwhile (the host's
      * {@code @Timeout}), the runtime is stopped, since the remote test may never end, and the next
-     * test gets a fresh one.
+     * test gets a fresh one. If the remote run finishes before the test's result (see
+     * {@link #endedWithoutResult}), or its JVM goes away, the wait ends there.
      */
     synchronized Result run(String key, java.util.function.Consumer<Frame> sideFrames) throws Throwable {
-        if (session == null || !session.runtime().isAlive()) {
+        if (session == null || !session.isAlive()) {
             open();
         }
         if (finished) {
-            return new Result(Outcome.NOT_RUN, null, new byte[0], new byte[0]);
+            return new Result(Outcome.NOT_RUN, null, NO_OUTPUT, NO_OUTPUT);
         }
         session.send(Frame.of(Frame.Kind.RUN, session.id(), key));
         while (true) {
@@ -81,11 +124,11 @@ final class RemoteSession implements AutoCloseable {
             try {
                 event = session.next();
             } catch (InterruptedException e) {
-                session.runtime().close();
+                session.stopRuntime();
                 throw e;
             }
             if (event.lost() != null) {
-                throw new io.github.multiarch.junit.MultiarchException("The " + target.architecture
+                throw new io.github.multiarch.junit.MultiarchException("The " + architecture
                         + " JVM went away while running " + key + ". " + event.lost().getMessage(), event.lost());
             }
             Frame frame = event.frame();
@@ -97,8 +140,25 @@ final class RemoteSession implements AutoCloseable {
             }
             if (frame.kind() == Frame.Kind.FINISHED) {
                 finished = true;
+                return endedWithoutResult(key, frame);
             }
         }
+    }
+
+    /**
+     * The result of test {@code key} when the remote run sent FINISHED before any result of it.
+     * If an error JUnit does not recover from (an {@link OutOfMemoryError}) stopped the run during
+     * that test, the test fails with that error, and its runtime is stopped: the JVM is not
+     * trusted again, and the next test opens the class in a fresh one. Otherwise the remote run
+     * ended without reaching the test (the agent says NOT_RUN after FINISHED when the RUN came
+     * late): it was not run, with the run's failure, if any, as the evidence.
+     */
+    private Result endedWithoutResult(String key, Frame finished) {
+        Throwable failure = classFailure(session, finished);
+        if (isUnrecoverable(finished) && key.equals(finished.params().get(Agent.FINISHED_DURING))) {
+            return new Result(Outcome.FAILED, failure, finished.out(), finished.err());
+        }
+        return new Result(Outcome.NOT_RUN, failure, NO_OUTPUT, NO_OUTPUT);
     }
 
     /** Ends the remote class; throws a failure of its {@code @AfterAll} (or of the class). */
@@ -107,10 +167,10 @@ final class RemoteSession implements AutoCloseable {
         if (session == null) {
             return;
         }
-        RemoteRuntime.Session s = session;
+        Channel s = session;
         session = null;
         try {
-            if (finished || !s.runtime().isAlive()) {
+            if (finished || !s.isAlive()) {
                 return;
             }
             s.send(Frame.of(Frame.Kind.END, s.id(), ""));
@@ -120,7 +180,7 @@ final class RemoteSession implements AutoCloseable {
                     throw event.lost();
                 }
                 if (event.frame().kind() == Frame.Kind.FINISHED) {
-                    Throwable failure = classOutcome(event.frame());
+                    Throwable failure = classOutcome(s, event.frame());
                     if (failure instanceof Exception e) {
                         throw e;
                     }
@@ -136,11 +196,87 @@ final class RemoteSession implements AutoCloseable {
     }
 
     /** The remote class is over: its output goes to this JVM's, and its failure (if any) is returned. */
-    private static Throwable classOutcome(Frame finished) {
+    private Throwable classOutcome(Channel channel, Frame finished) {
         replay(finished.out(), finished.err());
-        return decode(finished.failure());
+        return classFailure(channel, finished);
     }
 
+    /**
+     * The failure a FINISHED frame carries. When it is an error JUnit does not recover from, the
+     * runtime of {@code channel} is stopped (its JVM is not used again), and the error comes back
+     * as a {@link #standIn} that says where it happened.
+     */
+    private Throwable classFailure(Channel channel, Frame finished) {
+        Throwable failure = decode(finished.failure());
+        if (!isUnrecoverable(finished)) {
+            return failure;
+        }
+        channel.stopRuntime();
+        String note = "in the " + architecture + " JVM, where JUnit treats it as unrecoverable and stopped the remote"
+                + " run; that JVM is not used again, the next test gets a fresh one";
+        return failure == null ? new MultiarchException("An unrecoverable error occurred " + note) : standIn(failure, note);
+    }
+
+    /** Whether an error JUnit does not recover from stopped the remote run that sent {@code finished}. */
+    static boolean isUnrecoverable(Frame finished) {
+        return Boolean.parseBoolean(finished.params().get(Agent.FINISHED_UNRECOVERABLE));
+    }
+
+    /**
+     * What the host reports for an unrecoverable remote {@code error}: a {@link RemoteThrowable}
+     * that prints as the original does, with {@code note} after its message
+     * ({@code java.lang.OutOfMemoryError: provoked (in the s390x JVM, ...)}), and keeps its stack
+     * trace, cause and suppressed exceptions. Not the error itself: thrown in this JVM, JUnit
+     * would treat it as unrecoverable here too and stop the host's whole run.
+     */
+    static RemoteThrowable.Error standIn(Throwable error, String note) {
+        String type = error instanceof RemoteThrowable remote ? remote.originalClassName() : error.getClass().getName();
+        String message = error.getMessage() == null ? note : error.getMessage() + " (" + note + ")";
+        RemoteThrowable.Error standIn = new RemoteThrowable.Error(type, message);
+        standIn.setStackTrace(error.getStackTrace());
+        if (error.getCause() != null) {
+            standIn.initCause(error.getCause());
+        }
+        for (Throwable suppressed : error.getSuppressed()) {
+            standIn.addSuppressed(suppressed);
+        }
+        return standIn;
+    }
+
+    /** A session of a real {@link RemoteRuntime}. */
+    private record RuntimeChannel(RemoteRuntime.Session session) implements Channel {
+        @Override
+        public int id() {
+            return session.id();
+        }
+
+        @Override
+        public void send(Frame frame) {
+            session.send(frame);
+        }
+
+        @Override
+        public RemoteRuntime.Event next() throws InterruptedException {
+            return session.next();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return session.runtime().isAlive();
+        }
+
+        @Override
+        public void stopRuntime() {
+            session.runtime().close();
+        }
+
+        @Override
+        public void forget() {
+            session.forget();
+        }
+    }
+
+    /** Writes what the remote JVM printed to this JVM's {@code System.out} and {@code System.err}. */
     static void replay(byte[] out, byte[] err) {
         write(System.out, out);
         write(System.err, err);

@@ -224,10 +224,22 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
                 throw result.failure() != null ? result.failure()
                         : new AssertionError("failed on " + arch + " without an exception");
             default:
-                throw new MultiarchException(context.getDisplayName() + " was not run by the remote JUnit run on "
-                        + arch + ": JUnit there disabled or filtered it (a condition evaluated"
-                        + " differently, or a different test order). Nothing ran, so it is not reported as passed.");
+                throw notRun(result.failure(), context, arch);
         }
+    }
+
+    /**
+     * The failure of a test the remote JUnit run did not run: filtered or disabled there, or the
+     * run ended before reaching it ({@code failure}, when the run ended with one, is then the evidence).
+     */
+    private static MultiarchException notRun(Throwable failure, ExtensionContext context, Architecture arch) {
+        String what = context.getDisplayName() + " was not run by the remote JUnit run on " + arch;
+        if (failure != null) {
+            return new MultiarchException(what + ": that run ended before reaching it, with " + failure
+                    + ". Nothing ran, so it is not reported as passed.", failure);
+        }
+        return new MultiarchException(what + ": JUnit there disabled or filtered it (a condition evaluated"
+                + " differently, or a different test order). Nothing ran, so it is not reported as passed.");
     }
 
     @Override

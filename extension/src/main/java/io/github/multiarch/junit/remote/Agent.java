@@ -5,12 +5,15 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -52,6 +55,19 @@ public final class Agent {
 
     /** HELLO parameter: whether the archive of {@link #ARCHIVE_PROPERTY} is mapped into this JVM ("true"/"false"). */
     public static final String HELLO_ARCHIVE = "archiveMapped";
+
+    /**
+     * FINISHED parameter, {@code "true"} when the remote JUnit run did not end but was stopped by
+     * an error JUnit does not recover from (its Launcher rethrows it, e.g. an
+     * {@link OutOfMemoryError}). The frame's failure is that error; the JVM is not to be used again.
+     */
+    public static final String FINISHED_UNRECOVERABLE = "unrecoverable";
+
+    /** FINISHED parameter, with {@link #FINISHED_UNRECOVERABLE}: the key of the test that was running then. */
+    public static final String FINISHED_DURING = "during";
+
+    /** The exit code of a JVM that {@link #halt}s because a session could not report its end. */
+    static final int HALT_UNREPORTABLE = 4;
 
     /** The first argument that makes {@link #main} a training run instead of a runtime. */
     public static final String TRAIN = "--train";
@@ -101,12 +117,21 @@ public final class Agent {
      */
     private static void train(String testClass, String architecture) throws ClassNotFoundException {
         OutputCapture.install();
-        Agent agent = new Agent(new DataOutputStream(OutputStream.nullOutputStream()));
-        String selector = RemoteSelector.forClass(java.util.List.of(), Class.forName(testClass));
+        runUngated(Class.forName(testClass), architecture, OutputStream.nullOutputStream());
+        System.exit(0);
+    }
+
+    /**
+     * Runs every test of {@code testClass} in this JVM as session 1 would for {@code architecture},
+     * without waiting for a host's commands, and writes the frames it sends to {@code frames}.
+     * For a training run, and for tests of the session's frames without a container.
+     */
+    static void runUngated(Class<?> testClass, String architecture, OutputStream frames) {
+        Agent agent = new Agent(new DataOutputStream(frames));
+        String selector = RemoteSelector.forClass(java.util.List.of(), testClass);
         AgentSession session = new AgentSession(1, selector, Map.of(ARCHITECTURE_PARAMETER, architecture), agent, false);
         SESSIONS.put(1, session);
         session.run();
-        System.exit(0);
     }
 
     /** Whether {@code file} is mapped into this process: the JVM took the archive (it ignores an unusable one). */
@@ -150,6 +175,21 @@ public final class Agent {
                     throw new IOException("Unexpected frame from the host: " + frame.kind());
             }
         }
+    }
+
+    /**
+     * Writes {@code why} to the container's own error output (not a session's) and halts the JVM
+     * with {@link #HALT_UNREPORTABLE}: the host sees the connection drop and quotes that output.
+     */
+    static void halt(String why) {
+        try {
+            FileOutputStream err = new FileOutputStream(FileDescriptor.err);
+            err.write((why + "; halting\n").getBytes(StandardCharsets.UTF_8));
+            err.flush();
+        } catch (Throwable t) {
+            // halting anyway
+        }
+        Runtime.getRuntime().halt(HALT_UNREPORTABLE);
     }
 
     void sessionFinished(int id, AgentSession session) {

@@ -42,6 +42,14 @@ final class AgentSession implements TestExecutionListener, Runnable {
     /** The unique id (as JUnit has it) of the test or factory the host asked for, while it runs. */
     private String currentId;
     private Throwable containerFailure;
+    /**
+     * What JUnit's Launcher let out of the remote run: an error JUnit does not recover from (an
+     * {@link OutOfMemoryError}), after which it stopped the run where it was, without finishing
+     * the running test or the classes around it.
+     */
+    private Throwable unrecoverable;
+    /** The test that was running when {@link #unrecoverable} stopped the run (its unique id), if any. */
+    private String unrecoverableDuring;
     /** Whether each test waits for the host's command; a training run runs them all. */
     private final boolean gated;
 
@@ -77,11 +85,44 @@ final class AgentSession implements TestExecutionListener, Runnable {
                     .build();
             LauncherFactory.create().execute(request, this);
         } catch (Throwable t) {
-            if (containerFailure == null) {
-                containerFailure = t;
-            }
+            stoppedBy(t);
         } finally {
+            finishOrHalt();
+        }
+    }
+
+    /**
+     * Notes that the Launcher threw {@code t}. JUnit reports what a test or class throws, except
+     * the errors it treats as unrecoverable (today {@link OutOfMemoryError}): those it rethrows,
+     * stopping the run where it is, so no result of the running test comes from JUnit. Such an
+     * error is kept with that test; anything else the Launcher throws (its own configuration
+     * errors) stays the failure of the class, as before any test ran.
+     */
+    private void stoppedBy(Throwable t) {
+        if (t instanceof Error) {
+            unrecoverable = t;
+            unrecoverableDuring = currentId;
+            currentId = null;
+        }
+        if (containerFailure == null) {
+            containerFailure = t;
+        }
+    }
+
+    /**
+     * {@link #finish}es the session; if that fails (e.g. the heap is still exhausted after an
+     * unrecoverable error), a runtime halts: the host then sees its connection drop and fails the
+     * running test with the container's evidence, instead of waiting for a FINISHED that never comes.
+     */
+    private void finishOrHalt() {
+        try {
             finish();
+        } catch (Throwable t) {
+            if (!gated) {
+                throw t;
+            }
+            Agent.halt("multiarch-agent: session " + id + " could not report its end (" + t + ") after "
+                    + (unrecoverable == null ? "its run" : "JUnit stopped its run with " + unrecoverable));
         }
     }
 
@@ -234,8 +275,22 @@ final class AgentSession implements TestExecutionListener, Runnable {
         agent.sessionFinished(id, this);
         byte[][] output = buffers.drain();
         Outcome outcome = containerFailure == null ? Outcome.SUCCESSFUL : Outcome.FAILED;
-        send(new Frame(Frame.Kind.FINISHED, id, "", outcome.name(), ThrowableCodec.encode(containerFailure),
-                output[0], output[1], null));
+        Throwable failure = unrecoverable != null ? unrecoverable : containerFailure;
+        send(new Frame(Frame.Kind.FINISHED, id, "", outcome.name(), ThrowableCodec.encode(failure),
+                output[0], output[1], finishedParams()));
+    }
+
+    /** The FINISHED frame's parameters: whether, and during which test, an unrecoverable error stopped the run. */
+    private Map<String, String> finishedParams() {
+        if (unrecoverable == null) {
+            return null;
+        }
+        Map<String, String> params = new HashMap<>();
+        params.put(Agent.FINISHED_UNRECOVERABLE, "true");
+        if (unrecoverableDuring != null) {
+            params.put(Agent.FINISHED_DURING, TestKey.normalize(unrecoverableDuring));
+        }
+        return params;
     }
 
     private void notRun(String key) {

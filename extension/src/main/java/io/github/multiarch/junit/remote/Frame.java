@@ -24,6 +24,9 @@ import java.util.Map;
  * agent → host   RESULT    text = method key, detail = outcome, failure, out, err
  * host  → agent  END       no more RUN for this session
  * agent → host   FINISHED  detail = outcome of the class, failure (e.g. @AfterAll), out, err
+ *                          params, when an error JUnit does not recover from (OutOfMemoryError) stopped
+ *                          the run: unrecoverable = true, during = the key of the test it stopped in
+ *                          (then failure = that error, and no RESULT of that test comes)
  * agent → host   REPORT    a TestReporter entry of the running test: params = its key/value pairs
  * agent → host   DYNAMIC   a dynamic test or container of the running @TestFactory has finished:
  *                          text = its key, detail = outcome, failure, out, err,

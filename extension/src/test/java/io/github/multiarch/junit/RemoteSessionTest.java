@@ -1,0 +1,197 @@
+package io.github.multiarch.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.multiarch.junit.remote.Agent;
+import io.github.multiarch.junit.remote.Frame;
+import io.github.multiarch.junit.remote.Outcome;
+import io.github.multiarch.junit.remote.RemoteThrowable;
+import io.github.multiarch.junit.remote.ThrowableCodec;
+import io.github.multiarch.junit.runtime.RemoteRuntime;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The host side of a session ({@link RemoteSession}) against scripted sessions, without Docker:
+ * how it ends a test whose result never comes. A scripted session that is asked for a frame it
+ * does not have fails the test at once, so waiting for ever shows up as a failure here.
+ */
+class RemoteSessionTest {
+
+    private static final String FIRST = "[engine:junit-jupiter]/[class:Example]/[method:first()]";
+    private static final String SECOND = "[engine:junit-jupiter]/[class:Example]/[method:second()]";
+    private static final String THIRD = "[engine:junit-jupiter]/[class:Example]/[method:third()]";
+
+    private final List<Scripted> opened = new ArrayList<>();
+    private final Deque<Scripted> toOpen = new ArrayDeque<>();
+    private final RemoteSession session = new RemoteSession(Architecture.of("s390x"), "class:Example",
+            (selector, params) -> {
+                Scripted next = toOpen.removeFirst();
+                opened.add(next);
+                return next;
+            });
+
+    @Test
+    void anUnrecoverableErrorStopsTheRunTheRunningTestFailsWithItAndTheNextTestGetsAFreshRuntime() throws Throwable {
+        Scripted first = script(ready(), result(FIRST, Outcome.SUCCESSFUL), unrecoverable(SECOND, "provoked"));
+        Scripted fresh = script(ready(), result(THIRD, Outcome.SUCCESSFUL), finished());
+
+        assertThat(session.run(FIRST, frame -> { }).outcome()).isEqualTo(Outcome.SUCCESSFUL);
+        RemoteSession.Result second = session.run(SECOND, frame -> { });
+        assertThat(first.stopped).as("the JVM that threw it is stopped").isTrue();
+        RemoteSession.Result third = session.run(THIRD, frame -> { });
+        session.close();
+
+        assertThat(second.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(second.failure())
+                .isNotInstanceOf(OutOfMemoryError.class) // thrown here, it would stop the host's JUnit run too
+                .hasMessage("provoked (in the s390x JVM, where JUnit treats it as unrecoverable and stopped the remote"
+                        + " run; that JVM is not used again, the next test gets a fresh one)");
+        assertThat(((RemoteThrowable) second.failure()).originalClassName()).isEqualTo(OutOfMemoryError.class.getName());
+        assertThat(second.failure().toString()).startsWith("java.lang.OutOfMemoryError: provoked (in the s390x JVM");
+        assertThat(new String(second.out(), StandardCharsets.UTF_8)).isEqualTo("stdout of " + SECOND);
+        assertThat(third.outcome()).isEqualTo(Outcome.SUCCESSFUL);
+        assertThat(opened).containsExactly(first, fresh);
+        assertThat(first.sentRuns()).containsExactly(FIRST, SECOND);
+        assertThat(fresh.sentRuns()).containsExactly(THIRD);
+        assertThat(first.forgotten).isTrue();
+        assertThat(fresh.stopped).isFalse();
+    }
+
+    @Test
+    void aRunThatFinishesWithoutTheTestsResultEndsTheWaitAndTheTestIsNotRun() throws Throwable {
+        Scripted only = script(ready(), finished());
+
+        RemoteSession.Result first = session.run(FIRST, frame -> { });
+        RemoteSession.Result second = session.run(SECOND, frame -> { });
+
+        assertThat(first.outcome()).isEqualTo(Outcome.NOT_RUN);
+        assertThat(first.failure()).isNull();
+        assertThat(second.outcome()).isEqualTo(Outcome.NOT_RUN);
+        assertThat(only.sentRuns()).as("nothing is asked of a finished run").containsExactly(FIRST);
+        assertThat(only.stopped).as("a run that ended normally keeps its JVM").isFalse();
+    }
+
+    @Test
+    void anUnrecoverableErrorBeforeAnyTestFailsTheClassAndStopsItsRuntime() {
+        Scripted only = script(unrecoverable(null, "in @BeforeAll"));
+
+        assertThatThrownBy(session::open)
+                .isInstanceOf(RemoteThrowable.class)
+                .hasMessageStartingWith("in @BeforeAll (in the s390x JVM, where JUnit treats it as unrecoverable");
+        assertThat(only.stopped).isTrue();
+    }
+
+    @Test
+    void aLostConnectionWhileATestRunsFailsThatTestSayingSo() throws Throwable {
+        script(ready(), new RemoteRuntime.Event(null, new MultiarchException("The s390x JVM went away (exit code 137)")));
+
+        assertThatThrownBy(() -> session.run(FIRST, frame -> { }))
+                .isInstanceOf(MultiarchException.class)
+                .hasMessage("The s390x JVM went away while running " + FIRST + ". The s390x JVM went away (exit code 137)");
+    }
+
+    @Test
+    void aStandInKeepsTheRemoteTraceCauseAndSuppressed() {
+        OutOfMemoryError error = new OutOfMemoryError();
+        error.initCause(new IllegalStateException("cause"));
+        error.addSuppressed(new UnsupportedOperationException("suppressed"));
+
+        RemoteThrowable.Error standIn = RemoteSession.standIn(error, "in the s390x JVM");
+
+        assertThat(standIn).hasMessage("in the s390x JVM").hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(standIn.getStackTrace()).isEqualTo(error.getStackTrace());
+        assertThat(standIn.getSuppressed()).singleElement().isInstanceOf(UnsupportedOperationException.class);
+        assertThat(standIn.toString()).isEqualTo("java.lang.OutOfMemoryError: in the s390x JVM");
+    }
+
+    // ---- scripted sessions ------------------------------------------------------------------
+
+    /** A session that answers with {@code events} in order, and is the one the next open gets. */
+    private Scripted script(RemoteRuntime.Event... events) {
+        Scripted scripted = new Scripted(opened.size() + toOpen.size() + 1, List.of(events));
+        toOpen.addLast(scripted);
+        return scripted;
+    }
+
+    private static RemoteRuntime.Event ready() {
+        return new RemoteRuntime.Event(Frame.of(Frame.Kind.READY, 1, ""), null);
+    }
+
+    private static RemoteRuntime.Event result(String key, Outcome outcome) {
+        return new RemoteRuntime.Event(new Frame(Frame.Kind.RESULT, 1, key, outcome.name(), null, null, null, null), null);
+    }
+
+    private static RemoteRuntime.Event finished() {
+        return new RemoteRuntime.Event(new Frame(Frame.Kind.FINISHED, 1, "", Outcome.SUCCESSFUL.name(),
+                null, null, null, null), null);
+    }
+
+    /** The FINISHED an agent sends when JUnit stopped its run with an OutOfMemoryError, during {@code key} if not null. */
+    private static RemoteRuntime.Event unrecoverable(String key, String message) {
+        Map<String, String> params = key == null
+                ? Map.of(Agent.FINISHED_UNRECOVERABLE, "true")
+                : Map.of(Agent.FINISHED_UNRECOVERABLE, "true", Agent.FINISHED_DURING, key);
+        return new RemoteRuntime.Event(new Frame(Frame.Kind.FINISHED, 1, "", Outcome.FAILED.name(),
+                ThrowableCodec.encode(new OutOfMemoryError(message)),
+                key == null ? null : ("stdout of " + key).getBytes(StandardCharsets.UTF_8), null, params), null);
+    }
+
+    /** A session whose frames are written in advance; it records what the host sends and does. */
+    private static final class Scripted implements RemoteSession.Channel {
+        private final int id;
+        private final Deque<RemoteRuntime.Event> events;
+        private final List<Frame> sent = new ArrayList<>();
+        boolean stopped;
+        boolean forgotten;
+
+        Scripted(int id, List<RemoteRuntime.Event> events) {
+            this.id = id;
+            this.events = new ArrayDeque<>(events);
+        }
+
+        List<String> sentRuns() {
+            return sent.stream().filter(f -> f.kind() == Frame.Kind.RUN).map(Frame::text).toList();
+        }
+
+        @Override
+        public int id() {
+            return id;
+        }
+
+        @Override
+        public void send(Frame frame) {
+            sent.add(frame);
+        }
+
+        @Override
+        public RemoteRuntime.Event next() {
+            if (events.isEmpty()) {
+                throw new AssertionError("The host waits for a frame session " + id + " never sends (it sent "
+                        + sent.stream().map(f -> f.kind() + " " + f.text()).toList() + ")");
+            }
+            return events.removeFirst();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !stopped;
+        }
+
+        @Override
+        public void stopRuntime() {
+            stopped = true;
+        }
+
+        @Override
+        public void forget() {
+            forgotten = true;
+        }
+    }
+}
