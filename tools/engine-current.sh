@@ -33,19 +33,10 @@ TREE=$CACHE/tree-$(input_hash -- "$SUITE" "$MIRROR" "$ARCH" "$PKGS" "$PROGS" rec
 answers() { [ -x "$BIN/docker" ] && "$BIN/docker" -H "unix://$SOCK" version >/dev/null 2>&1; }
 ctrd_answers() { "$BIN/ctr" --address "$CTRD_SOCK" version >/dev/null 2>&1; }
 
-need() {  # need PACKAGE...: apt-get install those dpkg does not list as installed
-    local p missing=()
-    for p in "$@"; do dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q ' installed$' || missing+=("$p"); done
-    [ ${#missing[@]} = 0 ] && return 0
-    apt_update_once
-    apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" </dev/null >&2 \
-        || die "apt-get install ${missing[*]} failed (try it by hand)"
-}
-
 build_tree() {
     [ -f "$TREE/.real" ] && return 0
     local t=$TREE.tmp n real interp libdir
-    need mmdebstrap patchelf
+
     log "building the $SUITE tree (once; cached in $TREE)"
     rm -rf --one-file-system "$t" && mkdir -p "$CACHE"
     mmdebstrap --mode=root --variant=essential --arch="$ARCH" --include="$PKGS" \
@@ -89,7 +80,7 @@ wait_for() {  # wait_for N PID WHAT COMMAND: wait up to N s for COMMAND to succe
 start() {
     if answers; then echo "DOCKER_HOST=unix://$SOCK"; return 0; fi
     stop_all   # leftovers of an engine that died
-    need iproute2
+    need_packages   # iproute2, iptables, patchelf, mmdebstrap (tools/packages.tsv)
     build_tree
     # undo a failed start; its dockerd may have left networks in its db that break the next one
     trap 'log "start failed, undoing it"; stop_all; rm -f "$DATA/network/files/local-kv.db"' EXIT

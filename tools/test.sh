@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite: the QEMU bundle's registrar checks, then every Maven test
-# (unit tests, the end-to-end tests of the extension against the real engine, the samples).
+# (unit tests, the end-to-end tests of the extension against the real engine, the samples),
+# then the image and container tests again against a current engine (tools/test-current-engine.sh).
 # Installs and starts what it needs (tools/setup.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -8,6 +9,8 @@ start=$(date +%s)
 bash tools/setup.sh
 bash qemu-bundle/test.sh
 mvn -B -ntp install
+# The same extension against a current engine (Docker 26, containerd image store) beside it.
+bash tools/test-current-engine.sh
 # Surefire's XML reports must count what they list: with Surefire 3.5.x a class template (which
 # every @RunsOn class is) was reported as tests="0" beside its testcases.
 for f in sample-tests/target/surefire-reports/TEST-*.xml; do

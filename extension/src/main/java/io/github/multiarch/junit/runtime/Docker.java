@@ -185,9 +185,8 @@ public final class Docker {
         if (local != null && holds(local, image, arch)) {
             return local.getId();
         }
-        String why = local == null
-                ? "is not present on the Docker engine"
-                : "is present on the Docker engine, but not for " + arch.dockerPlatform() + " (" + holding(local) + ")";
+        String why = local == null ? "is not present on the Docker engine"
+                : "is present on the Docker engine " + holding(local) + ", not for " + arch.dockerPlatform();
         try {
             pull(image, arch.dockerPlatform());
         } catch (RuntimeException e) {
@@ -198,7 +197,7 @@ public final class Docker {
         InspectImageResponse pulled = inspect(image);
         if (pulled == null || !holds(pulled, image, arch)) {
             throw new MultiarchException("Image " + image + " was pulled for " + arch.dockerPlatform()
-                    + " but the engine holds it " + (pulled == null ? "for nothing" : holding(pulled))
+                    + " but the engine holds it " + (pulled == null ? "for no platform" : holding(pulled))
                     + ": the registry has no " + arch.dockerPlatform() + " variant of it. Name an image of that"
                     + " platform with multiarch.image." + arch.platform() + ".");
         }
@@ -230,8 +229,9 @@ public final class Docker {
         return true;
     }
 
+    /** Where the engine holds an image: {@code for linux/arm64}; in the containerd store, the platform inspect shows. */
     private String holding(InspectImageResponse image) {
-        return containerdStore(info) ? "its default platform there is linux/" + image.getArch()
+        return containerdStore(info) ? "(containerd image store) for linux/" + image.getArch() + " and maybe others"
                 : "for linux/" + image.getArch();
     }
 
