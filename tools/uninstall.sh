@@ -61,15 +61,16 @@ if pgrep -f "docker-registry serve $REGISTRY_DATA/config.yml" >/dev/null 2>&1; t
     item "the loopback registry on 127.0.0.1:5000 (process $(pgrep -f "docker-registry serve $REGISTRY_DATA/config.yml" | tr '\n' ' '))"
     do_ pkill -f "docker-registry serve $REGISTRY_DATA/config.yml"
 fi
+# (before the caches: the current engine's tree is one of them, and it may be running)
+if [ -e "$CACHE_DIR/engine-current" ] || [ -e /var/lib/multiarch-docker-current ]; then
+    item "the current engine (Docker 26) with its images, tree and data (tools/engine-current.sh uninstall)"
+    do_ bash "$HERE/engine-current.sh" uninstall
+fi
 for d in "$REGISTRY_DATA" "$CACHE_DIR" "${XDG_CACHE_HOME:-$HOME/.cache}/multiarch-junit"; do
     [ -e "$d" ] || continue
     item "$d ($(du -sh "$d" 2>/dev/null | cut -f1))"
     do_ rm -rf "$d"
 done
-if [ -x "$HERE/engine-current.sh" ] && [ -e /var/cache/multiarch/engine-current -o -e /var/lib/multiarch-docker-current ]; then
-    item "the current-engine tree and data (tools/engine-current.sh uninstall)"
-    do_ bash "$HERE/engine-current.sh" uninstall
-fi
 
 if [ -n "$PACKAGES" ]; then
     pkgs=$(sort -u "$STATE_DIR/installed-packages" 2>/dev/null | tr '\n' ' ')
