@@ -78,19 +78,16 @@ class UnrecoverableErrorTest {
         reporter.publishEntry("jvm", JVM);
     }
 
-    @RunsOn("s390x")
-    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-    static class Thrown {
+    /**
+     * A first and a third test that say which JVM runs them, around each fixture's second. (The
+     * order is set on each fixture: {@code @RunsOn} brings its own orderer, which a class's own
+     * {@code @TestMethodOrder} replaces, but not one inherited from a superclass.)
+     */
+    abstract static class AroundTheError {
         @Test
         @Order(1)
         void before(TestReporter reporter) {
             reportJvm(reporter);
-        }
-
-        @Test
-        @Order(2)
-        void throwsOutOfMemoryError() {
-            throw new OutOfMemoryError("provoked on " + System.getProperty("os.arch"));
         }
 
         @Test
@@ -102,13 +99,17 @@ class UnrecoverableErrorTest {
 
     @RunsOn("s390x")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-    static class ExhaustsTheHeap {
+    static class Thrown extends AroundTheError {
         @Test
-        @Order(1)
-        void before(TestReporter reporter) {
-            reportJvm(reporter);
+        @Order(2)
+        void throwsOutOfMemoryError() {
+            throw new OutOfMemoryError("provoked on " + System.getProperty("os.arch"));
         }
+    }
 
+    @RunsOn("s390x")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class ExhaustsTheHeap extends AroundTheError {
         /** Fills the heap in sixteenths (large enough to go straight to the old generation) until it is full. */
         @Test
         @Order(2)
@@ -118,12 +119,6 @@ class UnrecoverableErrorTest {
             while (true) {
                 hoard.add(new long[longs]);
             }
-        }
-
-        @Test
-        @Order(3)
-        void after(TestReporter reporter) {
-            reportJvm(reporter);
         }
     }
 }
