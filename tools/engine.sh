@@ -21,7 +21,9 @@ need_packages
 
 if ! grep -qs " $BINFMT_MISC binfmt_misc " /proc/mounts; then
     log "mounting binfmt_misc on $BINFMT_MISC"
-    mount -t binfmt_misc binfmt_misc "$BINFMT_MISC" || die "cannot mount binfmt_misc on $BINFMT_MISC"
+    mount -t binfmt_misc binfmt_misc "$BINFMT_MISC" || die "cannot mount binfmt_misc on $BINFMT_MISC: \
+foreign architectures need it. Run on a machine (or VM) whose kernel has binfmt_misc \
+(CONFIG_BINFMT_MISC; 'modprobe binfmt_misc'), as root, not in an unprivileged container."
 fi
 
 if docker info >/dev/null 2>&1; then
