@@ -56,7 +56,8 @@ build_one() {
     log "mmdebstrap $SUITE $darch (+$PACKAGES) -> $WORK/rootfs.tar"
     ok=
     for try in 1 2; do
-        if mmdebstrap --arch="$darch" "${MMDEBSTRAP_OPTS[@]}" --aptopt='Acquire::Retries "3"' \
+        # (Debian's keyring named explicitly: on an Ubuntu host apt's own keys are Ubuntu's)
+        if mmdebstrap --arch="$darch" "${MMDEBSTRAP_OPTS[@]}" --aptopt='Acquire::Retries "3"' --keyring="$DEBIAN_KEYRING" \
             "$SUITE" "$WORK/rootfs.tar" "$MIRROR" </dev/null >>"$WORK/mmdebstrap.log" 2>&1; then
             ok=1; break
         fi
