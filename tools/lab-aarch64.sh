@@ -31,12 +31,13 @@ bash "$LAB_HOME/build.sh" >&2
 
 mkdir -p "$SHARE/images" "$SHARE/out"
 rm -rf "$SHARE/project" "$SHARE/out"/*
-log "project -> $SHARE/project (committed and working-tree files)"
+log "project -> $SHARE/project (what is committed: $(git -C "$ROOT" rev-parse --short HEAD))"
 mkdir -p "$SHARE/project"
-(cd "$ROOT" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$SHARE/project"
+git -C "$ROOT" archive HEAD | tar -xf - -C "$SHARE/project"
+echo "project: commit $(git -C "$ROOT" rev-parse --short HEAD); host: $(uname -m), $(nproc) cpus" >"$SHARE/out/facts.txt"
 
 log "offline Maven repository -> $SHARE/m2"
-(cd "$ROOT" && mvn -B -ntp -q -Dmaven.repo.local="$SHARE/m2" install -DskipTests \
+(cd "$SHARE/project" && mvn -B -ntp -q -Dmaven.repo.local="$SHARE/m2" install -DskipTests \
     && mvn -B -ntp -q -Dmaven.repo.local="$SHARE/m2" test -pl extension -Dtest=ArchitectureTest) >&2   # (Surefire's JUnit provider)
 
 save() { # save IMAGE FILE: docker save once per image id
