@@ -19,15 +19,19 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The program the runtime container starts: {@code java io.github.multiarch.junit.remote.Agent PORT}.
  *
- * <p>It accepts exactly one connection (the host's), says {@code HELLO}, and then runs the
+ * <p>It serves exactly one connection, its host's: the first that proves it with the token the
+ * host gave the container ({@link Handshake}, {@link Handshake#TOKEN_ENV}); every other one is
+ * closed, with a line on the container's error output. It says {@code HELLO}, and then runs the
  * sessions the host starts, one thread each. When the connection ends, for whatever reason
  * (the host finished, or was killed), the JVM halts at once, and the container, created with
- * auto-remove, disappears with it. If nobody connects within the accept timeout, it halts too.
+ * auto-remove, disappears with it. If its host does not connect within the accept timeout, it
+ * halts too.
  *
  * @since 0.1.0
  */
@@ -69,8 +73,18 @@ public final class Agent {
     /** The exit code of a JVM that {@link #halt}s because a session could not report its end. */
     static final int HALT_UNREPORTABLE = 4;
 
+    /** The exit code of an agent started without {@link Handshake#TOKEN_ENV}. */
+    static final int EXIT_NO_TOKEN = 5;
+
+    /** How long a connection may take to send its whole {@link Handshake} offer. */
+    static final int HANDSHAKE_TIMEOUT_MS = 10_000;
+
     /** The first argument that makes {@link #main} a training run instead of a runtime. */
     public static final String TRAIN = "--train";
+
+    /** The host's connection, past the {@link Handshake}. */
+    record Connection(Socket socket, DataInputStream in, DataOutputStream out) {
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length == 3 && args[0].equals(TRAIN)) {
@@ -80,27 +94,38 @@ public final class Agent {
         int port = Integer.parseInt(args[0]);
         int acceptTimeoutSeconds = Integer.getInteger("multiarch.agent.acceptTimeoutSeconds", 120);
         PrintStream console = System.out;
+        PrintStream log = System.err;
+        String token = System.getenv(Handshake.TOKEN_ENV);
+        if (token == null || token.isEmpty()) {
+            log.println("multiarch-agent: started without " + Handshake.TOKEN_ENV + ", the token by which its host"
+                    + " proves itself: the container was not started by a host of this multiarch-junit build (protocol"
+                    + " version " + Handshake.PROTOCOL_VERSION + "). Use the same multiarch-junit on both sides; exiting");
+            log.flush();
+            Runtime.getRuntime().halt(EXIT_NO_TOKEN);
+            return;
+        }
         OutputCapture.install();
-        Socket socket;
+        Connection host;
         try (ServerSocket server = new ServerSocket(port)) {
-            server.setSoTimeout(acceptTimeoutSeconds * 1000);
             console.println(LISTENING + " on port " + port + " (os.arch=" + System.getProperty("os.arch")
                     + ", java " + System.getProperty("java.version") + ")");
             console.flush();
-            socket = server.accept();
-        } catch (SocketTimeoutException e) {
+            host = awaitHost(server, token.getBytes(StandardCharsets.US_ASCII),
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(acceptTimeoutSeconds), log);
+        }
+        if (host == null) {
             console.println("multiarch-agent: no host connected within " + acceptTimeoutSeconds + " s; exiting");
             console.flush();
             Runtime.getRuntime().halt(3);
             return;
         }
-        socket.setTcpNoDelay(true);
-        Agent agent = new Agent(new DataOutputStream(new BufferedOutputStream(socket.getOutputStream())));
+        host.socket().setTcpNoDelay(true);
+        Agent agent = new Agent(host.out());
         String archive = System.getProperty(ARCHIVE_PROPERTY);
         agent.send(new Frame(Frame.Kind.HELLO, 0, System.getProperty("os.arch"), System.getProperty("java.version"),
                 null, null, null, archive == null ? null : Map.of(HELLO_ARCHIVE, Boolean.toString(isMapped(archive)))));
         try {
-            agent.serve(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+            agent.serve(host.in());
         } catch (EOFException e) {
             // the host closed the connection: done
         } catch (IOException e) {
@@ -108,6 +133,62 @@ public final class Agent {
         }
         console.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Accepts connections on {@code server} until one offers {@code token} in the {@link Handshake},
+     * which is then answered and returned, or until {@code deadline} ({@link System#nanoTime})
+     * passes: {@code null}. Every other connection is closed, with a line on {@code log} saying why.
+     */
+    static Connection awaitHost(ServerSocket server, byte[] token, long deadline, PrintStream log) throws IOException {
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return null;
+            }
+            server.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            Connection host = handshake(socket, token, (int) Math.min(left, HANDSHAKE_TIMEOUT_MS), log);
+            if (host != null) {
+                return host;
+            }
+        }
+    }
+
+    /** The connection of {@code socket} if it offers {@code token}; else closed and logged, {@code null}. */
+    private static Connection handshake(Socket socket, byte[] token, int timeoutMillis, PrintStream log) {
+        String refusal;
+        try {
+            socket.setSoTimeout(timeoutMillis);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            refusal = Handshake.check(in, out, token);
+            if (refusal == null) {
+                Handshake.accept(out);
+                socket.setSoTimeout(0);
+                return new Connection(socket, in, out);
+            }
+        } catch (SocketTimeoutException e) {
+            refusal = "it sent no complete handshake within " + timeoutMillis + " ms";
+        } catch (EOFException e) {
+            refusal = "it closed the connection before the end of its handshake";
+        } catch (IOException e) {
+            refusal = "its handshake broke off: " + e;
+        }
+        log.println("multiarch-agent: refused a connection from " + socket.getRemoteSocketAddress() + ": " + refusal
+                + "; still waiting for the host that started this container");
+        log.flush();
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // refused anyway
+        }
+        return null;
     }
 
     /**
@@ -198,7 +279,7 @@ public final class Agent {
 
     synchronized void send(Frame frame) {
         try {
-            frame.writeTo(out);
+            frame.withinLimit().writeTo(out);
         } catch (IOException e) {
             // the host is gone; the reader sees the end of the stream and halts the JVM
         }

@@ -1,6 +1,5 @@
 package io.github.multiarch.junit.remote;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -8,7 +7,8 @@ import java.io.PrintStream;
 /**
  * Agent side: routes {@code System.out}/{@code System.err} of each session's threads (and the
  * threads they start) into that session's buffers, so a test's output travels back with its
- * result. Output of threads outside any session goes to the container's own output.
+ * result. Output of threads outside any session goes to the container's own output. What one
+ * test prints is kept up to a limit per stream ({@link BoundedBuffer}).
  *
  * @since 0.1.0
  */
@@ -22,8 +22,8 @@ final class OutputCapture {
 
     /** The two buffers of one session. */
     static final class Buffers {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        private final BoundedBuffer out = new BoundedBuffer();
+        private final BoundedBuffer err = new BoundedBuffer();
 
         synchronized void write(boolean stdout, byte[] b, int off, int len) {
             (stdout ? out : err).write(b, off, len);
@@ -31,10 +31,7 @@ final class OutputCapture {
 
         /** Returns and clears what was written: {@code [out, err]}. */
         synchronized byte[][] drain() {
-            byte[][] result = {out.toByteArray(), err.toByteArray()};
-            out.reset();
-            err.reset();
-            return result;
+            return new byte[][] {out.drain(), err.drain()};
         }
     }
 

@@ -1,8 +1,11 @@
 /**
- * What the host and the remote JVM share: the wire format ({@link io.github.multiarch.junit.remote.Frame}),
- * how a test is named and selected on both sides, how failures travel
- * ({@link io.github.multiarch.junit.remote.ThrowableCodec}), and the agent that runs in the container
- * ({@link io.github.multiarch.junit.remote.Agent}). Internal.
+ * What the host and the remote JVM share: the wire format ({@link io.github.multiarch.junit.remote.Frame},
+ * bounded per frame), the handshake that opens a connection
+ * ({@link io.github.multiarch.junit.remote.Handshake}: the host's token and the protocol version), how
+ * a test is named and selected on both sides, how failures travel
+ * ({@link io.github.multiarch.junit.remote.ThrowableCodec}, read on the host through a deserialization
+ * filter), and the agent that runs in the container ({@link io.github.multiarch.junit.remote.Agent}).
+ * Internal.
  *
  * @since 0.1.0
  */

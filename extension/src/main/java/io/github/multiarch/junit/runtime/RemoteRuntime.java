@@ -14,7 +14,9 @@ import com.github.dockerjava.api.model.Volume;
 import io.github.multiarch.junit.Architecture;
 import io.github.multiarch.junit.MultiarchException;
 import io.github.multiarch.junit.remote.Agent;
+import io.github.multiarch.junit.remote.CorruptFrameException;
 import io.github.multiarch.junit.remote.Frame;
+import io.github.multiarch.junit.remote.Handshake;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -40,7 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * path mounted read-only, and one TCP connection to it that carries every session.
  *
  * <p>The container is created with auto-remove, and the agent halts as soon as the connection
- * ends, so a host JVM that is killed outright leaves nothing behind.
+ * ends, so a host JVM that is killed outright leaves nothing behind. The agent serves only the
+ * connection that proves itself with this runtime's random token ({@link Handshake}), which the
+ * container gets in its environment; for a local engine its port is published on loopback only.
  *
  * @since 0.1.0
  */
@@ -59,6 +63,8 @@ public final class RemoteRuntime implements AutoCloseable {
     private final Architecture arch;
     private final String image;
     private final String containerId;
+    /** The token this runtime's agent expects in the {@link Handshake}. */
+    private final String token;
     private final StringBuilder log = new StringBuilder();
     private final CountDownLatch listening = new CountDownLatch(1);
     private final CountDownLatch exited = new CountDownLatch(1);
@@ -73,11 +79,12 @@ public final class RemoteRuntime implements AutoCloseable {
     private String remoteJava;
     private Boolean archiveMapped;
 
-    private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId) {
+    private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId, String token) {
         this.docker = docker;
         this.arch = arch;
         this.image = image;
         this.containerId = containerId;
+        this.token = token;
     }
 
     /** The runtime JVM's flags (a class-data archive's training run uses the same: the archive depends on them). */
@@ -124,10 +131,11 @@ public final class RemoteRuntime implements AutoCloseable {
         List<String> command = new ArrayList<>(JVM_FLAGS);
         command.addAll(archive.jvmFlags());
         command.addAll(List.of(Agent.class.getName(), Integer.toString(AGENT_PORT)));
+        String token = Handshake.newToken();
         String id = docker.create(imageId, arch, "runtime-" + arch.platform())
                 .withEntrypoint("java")
                 .withCmd(command)
-                .withEnv(classpathEnv(archive.classpath()))
+                .withEnv(classpathEnv(archive.classpath()), Handshake.TOKEN_ENV + "=" + token)
                 .withExposedPorts(port)
                 .withHostConfig(HostConfig.newHostConfig()
                         .withAutoRemove(true)
@@ -135,7 +143,7 @@ public final class RemoteRuntime implements AutoCloseable {
                         .withPortBindings(ports))
                 .exec()
                 .getId();
-        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id);
+        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id, token);
         long t0 = System.nanoTime();
         try {
             runtime.boot();
@@ -212,6 +220,8 @@ public final class RemoteRuntime implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(60_000);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            Handshake.offer(out, in, token, "the " + arch + " JVM");
             Frame hello = Frame.readFrom(in);
             if (hello.kind() != Frame.Kind.HELLO) {
                 throw failure("The " + arch + " JVM answered " + hello.kind() + " instead of HELLO");
@@ -224,10 +234,11 @@ public final class RemoteRuntime implements AutoCloseable {
                 throw failure("The JVM of image " + image + " reports os.arch=" + remoteArch + ", not " + arch);
             }
             socket.setSoTimeout(0);
-            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             Thread reader = new Thread(() -> read(in), "multiarch-" + arch.platform() + "-reader");
             reader.setDaemon(true);
             reader.start();
+        } catch (Handshake.Refused e) {
+            throw failure(e.getMessage());
         } catch (IOException e) {
             throw failure("Could not connect to the " + arch + " JVM at " + docker.hostIpAddress() + ":" + hostPort
                     + ": " + e);
@@ -243,9 +254,25 @@ public final class RemoteRuntime implements AutoCloseable {
                     queue.add(new Event(frame, null));
                 }
             }
+        } catch (CorruptFrameException e) {
+            dropCorrupt(e);
         } catch (IOException e) {
             markLost();
         }
+    }
+
+    /**
+     * The agent sent bytes that are no acceptable frame (e.g. one beyond {@link Frame#MAX_BYTES}):
+     * nothing after them can be trusted, so the runtime is lost with that reason and closed; the
+     * running test fails with it, and the next one gets a fresh JVM.
+     */
+    private void dropCorrupt(CorruptFrameException e) {
+        lost = failure("The host dropped its connection to the " + arch + " JVM, which sent what the host does not"
+                + " accept: " + e.getMessage() + ". The next test gets a fresh " + arch + " JVM");
+        for (BlockingQueue<Event> queue : sessions.values()) {
+            queue.add(new Event(null, lost));
+        }
+        close();
     }
 
     private void markLost() {
