@@ -29,7 +29,7 @@ done
 MNT=/proc/sys/fs/binfmt_misc
 REGISTRY_DATA=/var/lib/multiarch-registry
 do_() { if [ -n "$YES" ]; then "$@"; fi; }
-item() { echo "${YES:+removing: }${YES:-would remove: }$*"; }
+item() { if [ -n "$YES" ]; then echo "removing: $*"; else echo "would remove: $*"; fi; }
 
 engine_up=; docker info >/dev/null 2>&1 && engine_up=1
 if [ -n "$engine_up" ]; then
