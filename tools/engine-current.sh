@@ -36,7 +36,6 @@ ctrd_answers() { "$BIN/ctr" --address "$CTRD_SOCK" version >/dev/null 2>&1; }
 build_tree() {
     [ -f "$TREE/.real" ] && return 0
     local t=$TREE.tmp n real interp libdir
-
     log "building the $SUITE tree (once; cached in $TREE)"
     rm -rf --one-file-system "$t" && mkdir -p "$CACHE"
     mmdebstrap --mode=root --variant=essential --arch="$ARCH" --include="$PKGS" \
