@@ -16,12 +16,23 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bad=0
 gap() { echo "check-tools: $*" >&2; bad=1; }
 table_pkg() { awk -F '\t' -v c="$1" '!/^#/ && $1 == c { print $2; exit }' "$PACKAGES_TSV"; }
-# The package owning a program file ('' when none; usrmerge lists /bin paths as /bin).
+# The package owning a program file ('' when none). dpkg-query -S reads every package's file
+# list on each call, so the scan asks once for all its files (load_owners) and owner() looks
+# them up; usrmerge lists /usr/bin files as /bin, hence the candidate paths.
+declare -A OWNER=()
+candidates() { local r; r=$(readlink -f "$1"); echo "$r /bin/${r##*/} /sbin/${r##*/} /usr/bin/${r##*/} /usr/sbin/${r##*/}"; }
+load_owners() { # load_owners PATH...
+    local line
+    while IFS= read -r line; do
+        [ -n "${OWNER[${line#*: }]:-}" ] || OWNER[${line#*: }]=$(echo "${line%%: *}" | cut -d, -f1)
+    done < <(dpkg-query -S "$@" 2>/dev/null | grep -v '^diversion ')
+    for line in "$@"; do OWNER[$line]=${OWNER[$line]:-}; done   # asked: '' = no package's
+}
 owner() {
-    local f r
-    r=$(readlink -f "$1")
-    for f in "$r" "/bin/${r##*/}" "/sbin/${r##*/}" "/usr/bin/${r##*/}" "/usr/sbin/${r##*/}"; do
-        dpkg-query -S "$f" 2>/dev/null | sed -n '1s/:.*//p' | cut -d, -f1 && return 0
+    local f
+    for f in $(candidates "$1"); do
+        [ -n "${OWNER[$f]+x}" ] || load_owners "$f"
+        [ -n "${OWNER[$f]}" ] && { echo "${OWNER[$f]}"; return 0; }
     done
 }
 # Whether PACKAGE provides program CMD in Debian's own places: a file it ships, or what the
@@ -42,12 +53,25 @@ base_package() { # Essential: yes or Priority: required
 scripts=$(ls "$ROOT"/tools/*.sh "$ROOT"/qemu-bundle/*.sh "$ROOT"/bench/*.sh "$ROOT"/.ci/run 2>/dev/null)
 words=$(for f in $scripts; do sed -E 's/(^|[[:space:]])#.*$//' "$f"; done \
     | grep -oE '\b[a-z][a-z0-9_.+-]{1,30}\b' | sort -u)
-n=0
+# "word path" of each word that names a program on PATH (as `type -P` finds it; bash's own
+# builtins and keywords skipped), without a fork per word: the scripts hold over a thousand.
+declare -A SHELL_WORD=()
+for b in $(compgen -b) $(compgen -k); do SHELL_WORD[$b]=1; done
+IFS=: read -ra path_dirs <<<"$PATH"
+found=()
 for w in $words; do
-    case $(type -t "$w") in builtin|keyword) continue ;; esac
-    p=$(type -P "$w" 2>/dev/null) || continue
-    n=$((n + 1))
-    [ -n "$(table_pkg "$w")" ] && continue
+    [ -z "${SHELL_WORD[$w]:-}" ] || continue
+    for d in "${path_dirs[@]}"; do
+        if [ -f "$d/$w" ] && [ -x "$d/$w" ]; then found+=("$w $d/$w"); break; fi
+    done
+done
+n=${#found[@]}
+unlisted=()
+for wp in "${found[@]}"; do [ -n "$(table_pkg "${wp%% *}")" ] || unlisted+=("$wp"); done
+# shellcheck disable=SC2046
+[ ${#unlisted[@]} = 0 ] || load_owners $(for wp in "${unlisted[@]}"; do candidates "${wp#* }"; done)
+for wp in "${unlisted[@]}"; do
+    w=${wp%% *} p=${wp#* }
     o=$(owner "$p")
     base_package "$o" && continue
     gap "'$w' ($p, package '${o:-none}') is called by name but not installed by the set-up: add it to tools/packages.tsv"
