@@ -22,9 +22,10 @@ table_pkg() { awk -F '\t' -v c="$1" '!/^#/ && $1 == c { print $2; exit }' "$PACK
 declare -A OWNER=()
 candidates() { local r; r=$(readlink -f "$1"); echo "$r /bin/${r##*/} /sbin/${r##*/} /usr/bin/${r##*/} /usr/sbin/${r##*/}"; }
 load_owners() { # load_owners PATH...
-    local line
+    local line pkg
     while IFS= read -r line; do
-        [ -n "${OWNER[${line#*: }]:-}" ] || OWNER[${line#*: }]=$(echo "${line%%: *}" | cut -d, -f1)
+        pkg=${line%%: *} pkg=${pkg%%,*}   # "pkg[:arch][, pkg2...]: path"
+        [ -n "${OWNER[${line#*: }]:-}" ] || OWNER[${line#*: }]=${pkg%%:*}
     done < <(dpkg-query -S "$@" 2>/dev/null | grep -v '^diversion ')
     for line in "$@"; do OWNER[$line]=${OWNER[$line]:-}; done   # asked: '' = no package's
 }
@@ -40,7 +41,7 @@ owner() {
 # whatever PATH finds first: a copy elsewhere (/usr/local/bin) says nothing about the package.
 ships() {
     local pkg=$1 cmd=$2 f
-    dpkg-query -L "$pkg" | grep -qE "/s?bin/$cmd\$" && return 0
+    dpkg-query -L "$pkg" | grep -E "/s?bin/$cmd\$" >/dev/null && return 0   # (not -q: SIGPIPE under pipefail)
     for f in "/usr/bin/$cmd" "/usr/sbin/$cmd"; do
         [ -e "$f" ] && [ "$(owner "$f")" = "$pkg" ] && return 0
     done
@@ -83,10 +84,10 @@ if [ "${1:-}" = --installed ]; then
         case $cmd in ''|'#'*) continue ;; esac
         [ "$pkg" = - ] && continue
         [ "$pkg" = docker.io ] && engine_provided && continue
-        dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q ' installed$' \
+        package_installed "$pkg" \
             || { gap "package $pkg (for $cmd) is not installed"; continue; }
         case $cmd in
-            /*) dpkg-query -L "$pkg" | grep -qxF "$cmd" || gap "package $pkg has no file $cmd" ;;
+            /*) dpkg-query -L "$pkg" | grep -xF "$cmd" >/dev/null || gap "package $pkg has no file $cmd" ;;
             *) ships "$pkg" "$cmd" || gap "package $pkg has no program $cmd" ;;
         esac
     done <"$PACKAGES_TSV"
