@@ -1,6 +1,7 @@
 package io.github.multiarch.junit;
 
-import io.github.multiarch.junit.binfmt.Emulators;
+import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.binfmt.Emulators;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       {@code multiarch-qemu-bundle:<version>};</li>
  *   <li>{@code multiarch.binfmt.install}: {@code auto} (default), {@code never} or {@code replace};</li>
  *   <li>{@code multiarch.cds}: {@code true} (default) or {@code false}, whether runtimes use a
- *       class-data archive of their jars ({@link io.github.multiarch.junit.runtime.ClassDataArchive});</li>
+ *       class-data archive of their jars ({@link io.github.multiarch.junit.internal.runtime.ClassDataArchive});</li>
  *   <li>{@code multiarch.cds.dir}: where the archives are kept, default
  *       {@code $XDG_CACHE_HOME/multiarch-junit/cds} or {@code ~/.cache/multiarch-junit/cds}.</li>
  * </ul>

@@ -1,7 +1,7 @@
 package io.github.multiarch.junit;
 
-import io.github.multiarch.junit.remote.Frame;
-import io.github.multiarch.junit.remote.Outcome;
+import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.Outcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

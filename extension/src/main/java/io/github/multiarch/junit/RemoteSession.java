@@ -1,11 +1,13 @@
 package io.github.multiarch.junit;
 
-import io.github.multiarch.junit.remote.Agent;
-import io.github.multiarch.junit.remote.Frame;
-import io.github.multiarch.junit.remote.Outcome;
-import io.github.multiarch.junit.remote.RemoteThrowable;
-import io.github.multiarch.junit.remote.ThrowableCodec;
-import io.github.multiarch.junit.runtime.RemoteRuntime;
+import io.github.multiarch.junit.internal.arch.MultiarchException;
+import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.remote.Agent;
+import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.Outcome;
+import io.github.multiarch.junit.internal.remote.RemoteThrowable;
+import io.github.multiarch.junit.internal.remote.ThrowableCodec;
+import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
@@ -128,7 +130,7 @@ final class RemoteSession implements AutoCloseable {
                 throw e;
             }
             if (event.lost() != null) {
-                throw new io.github.multiarch.junit.MultiarchException("The " + architecture
+                throw new io.github.multiarch.junit.internal.arch.MultiarchException("The " + architecture
                         + " JVM went away while running " + key + ". " + event.lost().getMessage(), event.lost());
             }
             Frame frame = event.frame();

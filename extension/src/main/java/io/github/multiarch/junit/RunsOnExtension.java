@@ -1,15 +1,17 @@
 package io.github.multiarch.junit;
 
-import io.github.multiarch.junit.binfmt.Emulators;
-import io.github.multiarch.junit.remote.Agent;
-import io.github.multiarch.junit.remote.AgentSessionHandle;
-import io.github.multiarch.junit.remote.Frame;
-import io.github.multiarch.junit.remote.TestKey;
-import io.github.multiarch.junit.runtime.ClassDataArchive;
-import io.github.multiarch.junit.runtime.Classpath;
-import io.github.multiarch.junit.runtime.Docker;
-import io.github.multiarch.junit.runtime.RemoteRuntime;
-import io.github.multiarch.junit.runtime.RuntimePool;
+import io.github.multiarch.junit.internal.arch.MultiarchException;
+import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.binfmt.Emulators;
+import io.github.multiarch.junit.internal.remote.Agent;
+import io.github.multiarch.junit.internal.remote.AgentSessionHandle;
+import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.TestKey;
+import io.github.multiarch.junit.internal.runtime.ClassDataArchive;
+import io.github.multiarch.junit.internal.runtime.Classpath;
+import io.github.multiarch.junit.internal.docker.Docker;
+import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
+import io.github.multiarch.junit.internal.runtime.RuntimePool;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.Architecture;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
-import io.github.multiarch.junit.remote.RemoteSelector;
+import io.github.multiarch.junit.internal.remote.RemoteSelector;
 
 /**
  * Where a test runs, read from the nearest {@link RunsOn}: the method's, else its class's, else

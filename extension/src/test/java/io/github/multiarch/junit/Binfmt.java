@@ -1,5 +1,6 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.Architecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ final class Binfmt {
      * run would reuse it and never meet the changed entries.
      */
     static void changed() {
-        io.github.multiarch.junit.runtime.RuntimePool.closeAll();
+        io.github.multiarch.junit.internal.runtime.RuntimePool.closeAll();
     }
 
     static String read(Path p) {

@@ -3,8 +3,8 @@ package io.github.multiarch.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.multiarch.junit.runtime.Classpath;
-import io.github.multiarch.junit.runtime.Docker;
+import io.github.multiarch.junit.internal.runtime.Classpath;
+import io.github.multiarch.junit.internal.docker.Docker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.Container;
-import io.github.multiarch.junit.runtime.Docker;
+import io.github.multiarch.junit.internal.docker.Docker;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.MultiarchException;
+import io.github.multiarch.junit.internal.arch.Architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
@@ -7,7 +9,7 @@ import static org.junit.platform.testkit.engine.TestExecutionResultConditions.me
 
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
-import io.github.multiarch.junit.runtime.Docker;
+import io.github.multiarch.junit.internal.docker.Docker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -19,7 +19,7 @@ final class HostJvm implements AutoCloseable {
     }
 
     static HostJvm start(List<String> prefix, Class<?> testClass, String... params) throws IOException {
-        return start(prefix, io.github.multiarch.junit.runtime.Classpath.current(), testClass, params);
+        return start(prefix, io.github.multiarch.junit.internal.runtime.Classpath.current(), testClass, params);
     }
 
     /** Like {@link #start(List, Class, String...)}, with another class path. */

@@ -1,9 +1,10 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.MultiarchException;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.multiarch.junit.remote.Agent;
-import io.github.multiarch.junit.remote.Frame;
+import io.github.multiarch.junit.internal.remote.Agent;
+import io.github.multiarch.junit.internal.remote.Frame;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.PrintStream;

@@ -1,9 +1,10 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.Architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.exception.NotFoundException;
-import io.github.multiarch.junit.runtime.Docker;
+import io.github.multiarch.junit.internal.docker.Docker;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,13 +1,15 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.MultiarchException;
+import io.github.multiarch.junit.internal.arch.Architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
-import io.github.multiarch.junit.binfmt.Emulators;
-import io.github.multiarch.junit.binfmt.Verdict;
-import io.github.multiarch.junit.runtime.Docker;
+import io.github.multiarch.junit.internal.binfmt.Emulators;
+import io.github.multiarch.junit.internal.binfmt.Verdict;
+import io.github.multiarch.junit.internal.docker.Docker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.MultiarchException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

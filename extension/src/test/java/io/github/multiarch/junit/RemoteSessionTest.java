@@ -1,14 +1,16 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.MultiarchException;
+import io.github.multiarch.junit.internal.arch.Architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.multiarch.junit.remote.Agent;
-import io.github.multiarch.junit.remote.Frame;
-import io.github.multiarch.junit.remote.Outcome;
-import io.github.multiarch.junit.remote.RemoteThrowable;
-import io.github.multiarch.junit.remote.ThrowableCodec;
-import io.github.multiarch.junit.runtime.RemoteRuntime;
+import io.github.multiarch.junit.internal.remote.Agent;
+import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.Outcome;
+import io.github.multiarch.junit.internal.remote.RemoteThrowable;
+import io.github.multiarch.junit.internal.remote.ThrowableCodec;
+import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.github.multiarch.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.multiarch.junit.remote.RemoteThrowable;
+import io.github.multiarch.junit.internal.remote.RemoteThrowable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

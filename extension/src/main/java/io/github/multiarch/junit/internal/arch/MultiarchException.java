@@ -1,0 +1,21 @@
+package io.github.multiarch.junit.internal.arch;
+
+/**
+ * The machinery of a remote run failed (Docker not reachable, an image of the wrong
+ * architecture, an emulator that cannot be registered, a remote JVM that died): the test that
+ * needed it fails with this exception, whose message says what happened and how to fix it.
+ *
+ * @since 0.1.0
+ */
+public class MultiarchException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public MultiarchException(String message) {
+        super(message);
+    }
+
+    public MultiarchException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

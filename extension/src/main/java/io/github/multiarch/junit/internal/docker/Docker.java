@@ -1,0 +1,425 @@
+package io.github.multiarch.junit.internal.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectImageResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.MultiarchException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
+import org.testcontainers.dockerclient.TransportConfig;
+
+/**
+ * The Docker engine, as Testcontainers finds it ({@code DOCKER_HOST}, the local socket,
+ * {@code ~/.testcontainers.properties}), through a docker-java client. Testcontainers' own
+ * container machinery (and its Ryuk reaper, whose image comes from Docker Hub) is not used:
+ * this project cleans up after itself.
+ *
+ * @since 0.1.0
+ */
+public final class Docker {
+
+    /** Label on every container this project starts; its value says what the container is for. */
+    public static final String LABEL = "io.github.multiarch";
+    /** Label naming the process id of the host JVM that started the container. */
+    public static final String LABEL_PID = "io.github.multiarch.pid";
+
+    private static Docker instance;
+
+    /**
+     * The API version from which a container's platform is chosen by the engine: the client
+     * (Testcontainers' discovery) speaks 1.44 to engines that have it and falls back to 1.32 below,
+     * where the engine ignores the platform of {@code docker create}.
+     */
+    static final String PLATFORM_API = "1.44";
+
+    private final DockerClient client;
+    private final String host;
+    private final String hostIpAddress;
+    private final Info info;
+
+    private Docker(DockerClient client, String host, String hostIpAddress, Info info) {
+        this.client = client;
+        this.host = host;
+        this.hostIpAddress = hostIpAddress;
+        this.info = info;
+    }
+
+    /** The engine of this JVM; connects on first use. */
+    public static synchronized Docker get() {
+        if (instance == null) {
+            try {
+                TransportConfig transport = DockerClientFactory.instance().getTransportConfig();
+                DockerClient client = DockerClientProviderStrategy.getClientForConfig(transport);
+                client.pingCmd().exec();
+                Info info = client.infoCmd().exec();
+                String api = client.versionCmd().exec().getApiVersion();
+                requirePlatformSelection(info, api);
+                instance = new Docker(client, String.valueOf(transport.getDockerHost()),
+                        hostIpAddress(transport.getDockerHost()), info);
+                instance.removeLeftovers();
+            } catch (MultiarchException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new MultiarchException("Docker is not running, or not reachable from this JVM: " + e.getMessage()
+                        + "\nStart the engine (as root: `dockerd &`, or `systemctl start docker`; this project's"
+                        + " tools/engine.sh installs and starts Debian's docker.io), or point DOCKER_HOST at a running one.",
+                        e);
+            }
+        }
+        return instance;
+    }
+
+    /**
+     * Refuses an engine on which a container could get another platform than the one asked for:
+     * the containerd image store (one image name, several platforms) below API {@value #PLATFORM_API}.
+     * With the classic store each image id has one architecture, which {@link #resolveImage} checks.
+     */
+    static void requirePlatformSelection(Info info, String api) {
+        if (containerdStore(info) && compareVersions(api, PLATFORM_API) < 0) {
+            throw new MultiarchException("The Docker engine (" + info.getServerVersion() + ", API " + api
+                    + ") keeps images in the containerd image store, where one image name holds several platforms,"
+                    + " but chooses a container's platform only from API " + PLATFORM_API + " (Docker 25) on: a"
+                    + " test could run on the wrong architecture.\nUpgrade the engine to Docker 25 or newer, or switch"
+                    + " the containerd image store off (\"features\": {\"containerd-snapshotter\": false} in"
+                    + " /etc/docker/daemon.json, then restart dockerd).");
+        }
+    }
+
+    /** Whether the engine keeps images in containerd's store ({@code docker info}: driver-type io.containerd.snapshotter.v1). */
+    static boolean containerdStore(Info info) {
+        List<List<String>> status = info.getDriverStatuses();
+        return status != null && status.stream().anyMatch(kv -> kv.size() == 2 && "driver-type".equals(kv.get(0))
+                && kv.get(1).startsWith("io.containerd.snapshotter"));
+    }
+
+    /** Compares dotted version numbers ({@code 1.41} &lt; {@code 1.44}); a missing part counts as 0. */
+    static int compareVersions(String a, String b) {
+        String[] x = String.valueOf(a).split("\\.");
+        String[] y = String.valueOf(b).split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int c = Integer.compare(i < x.length ? parse(x[i]) : 0, i < y.length ? parse(y[i]) : 0);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private static int parse(String part) {
+        try {
+            return Integer.parseInt(part.replaceAll("\\D.*", ""));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The engine in a few words, for messages: {@code Docker 26.1.5, containerd image store}. */
+    public String describe() {
+        return "Docker " + info.getServerVersion() + (containerdStore(info) ? ", containerd image store" : "");
+    }
+
+    /**
+     * Where published ports are reached: the engine's host for a TCP engine, loopback for a local
+     * socket, or {@code TESTCONTAINERS_HOST_OVERRIDE}. (Testcontainers' own answer may start a
+     * helper container from Docker Hub when it thinks it runs in a container.)
+     */
+    private static String hostIpAddress(java.net.URI dockerHost) {
+        String override = System.getenv("TESTCONTAINERS_HOST_OVERRIDE");
+        if (override != null && !override.isBlank()) {
+            return override.trim();
+        }
+        if (dockerHost != null && dockerHost.getScheme() != null && dockerHost.getScheme().startsWith("tcp")
+                && dockerHost.getHost() != null) {
+            return dockerHost.getHost();
+        }
+        return "127.0.0.1";
+    }
+
+    public DockerClient client() {
+        return client;
+    }
+
+    /** The engine's address, for messages. */
+    public String host() {
+        return host;
+    }
+
+    /** Where ports the engine publishes can be reached from this JVM. */
+    public String hostIpAddress() {
+        return hostIpAddress;
+    }
+
+    /** Whether the engine shares this machine's file system (a local unix socket): bind mounts work. */
+    public boolean isLocal() {
+        return host.startsWith("unix://");
+    }
+
+    /** The CPU architecture of the engine's machine: what runs there without emulation. */
+    public Architecture engineArchitecture() {
+        String arch = info.getArchitecture();
+        return Architecture.find(arch).orElseThrow(() -> new MultiarchException(
+                "The Docker engine reports an architecture this project does not know: " + arch));
+    }
+
+    /**
+     * Makes sure {@code image} is present for {@code arch} and returns its image id. An image
+     * that is missing, or present under that name for another architecture, is pulled for the
+     * target platform; the result is checked, never used silently when it is of another
+     * architecture.
+     */
+    public String resolveImage(String image, Architecture arch) {
+        InspectImageResponse local = inspect(image);
+        if (local != null && holds(local, image, arch)) {
+            return local.getId();
+        }
+        String why = local == null ? "is not present on the Docker engine"
+                : "is present on the Docker engine " + holding(local) + ", not for " + arch.dockerPlatform();
+        try {
+            pull(image, arch.dockerPlatform());
+        } catch (RuntimeException e) {
+            throw new MultiarchException("Image " + image + " " + why + ", and pulling it for " + arch.dockerPlatform()
+                    + " failed: " + e.getMessage() + "\nBuild or load an image of that platform under this name,"
+                    + " or name another one with the configuration parameter multiarch.image." + arch.platform() + ".", e);
+        }
+        InspectImageResponse pulled = inspect(image);
+        if (pulled == null || !holds(pulled, image, arch)) {
+            throw new MultiarchException("Image " + image + " was pulled for " + arch.dockerPlatform()
+                    + " but the engine holds it " + (pulled == null ? "for no platform" : holding(pulled))
+                    + ": the registry has no " + arch.dockerPlatform() + " variant of it. Name an image of that"
+                    + " platform with multiarch.image." + arch.platform() + ".");
+        }
+        return pulled.getId();
+    }
+
+    /**
+     * Whether the engine holds {@code image} for {@code arch}. With the classic store an image id
+     * has one architecture, which inspect reports. The containerd store keeps several platforms
+     * under one name and inspect reports one of them; there the engine is asked to create a
+     * container of that platform (not started), which it refuses when it lacks that platform.
+     */
+    private boolean holds(InspectImageResponse image, String name, Architecture arch) {
+        if (arch.imageArchitecture().equals(image.getArch())) {
+            return true;
+        }
+        return containerdStore(info) && canCreate(name, arch);
+    }
+
+    /** Whether the engine creates a container of {@code image} for {@code arch} from what it holds (removed at once). */
+    public boolean canCreate(String image, Architecture arch) {
+        String id;
+        try {
+            id = create(image, arch, "probe-" + arch.platform()).exec().getId();
+        } catch (DockerException e) { // "image ... was found but does not match the specified platform"
+            return false;
+        }
+        client.removeContainerCmd(id).withForce(true).exec();
+        return true;
+    }
+
+    /** Where the engine holds an image: {@code for linux/arm64}; in the containerd store, the platform inspect shows. */
+    private String holding(InspectImageResponse image) {
+        return containerdStore(info) ? "(containerd image store) for linux/" + image.getArch() + " and maybe others"
+                : "for linux/" + image.getArch();
+    }
+
+    /** Whether images are kept in containerd's store: one name, several platforms. */
+    public boolean containerdStore() {
+        return containerdStore(info);
+    }
+
+    /** The image's description, or {@code null} when the engine does not have it. */
+    public InspectImageResponse inspect(String image) {
+        try {
+            return client.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            return null;
+        }
+    }
+
+    private void pull(String image, String platform) {
+        String repository = image;
+        String tag = null;
+        int at = image.indexOf('@');
+        int colon = image.lastIndexOf(':');
+        if (at < 0 && colon > image.lastIndexOf('/')) {
+            repository = image.substring(0, colon);
+            tag = image.substring(colon + 1);
+        }
+        var cmd = client.pullImageCmd(repository).withPlatform(platform);
+        if (tag != null) {
+            cmd = cmd.withTag(tag);
+        } else if (at < 0) {
+            cmd = cmd.withTag("latest");
+        }
+        try {
+            if (!cmd.exec(new PullImageResultCallback()).awaitCompletion(30, TimeUnit.MINUTES)) {
+                throw new MultiarchException("pull did not finish within 30 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MultiarchException("interrupted while pulling " + image, e);
+        }
+    }
+
+    /** The outcome of {@link #run}: exit code and everything the container printed. */
+    public record Run(int exitCode, String output) {
+    }
+
+    /** How much power a one-off container gets. */
+    public enum Privilege {
+        /** An ordinary container. */
+        NONE,
+        /**
+         * Just enough to mount and write binfmt_misc: {@code --cap-add SYS_ADMIN --security-opt
+         * apparmor=unconfined}. Works where {@code --privileged} itself is refused (a sandboxed engine
+         * that may not grant every capability).
+         */
+        SYS_ADMIN,
+        /** {@code --privileged}. */
+        PRIVILEGED
+    }
+
+    /**
+     * {@code docker create --platform linux/<arch>}, labelled as this project's: every container is
+     * created for its platform explicitly, so an image name that holds several platforms (the
+     * containerd image store) gives the right one, and an engine asked for a platform an image
+     * does not have refuses instead of running another.
+     */
+    public CreateContainerCmd create(String image, Architecture arch, String purpose) {
+        return client.createContainerCmd(image).withPlatform(arch.dockerPlatform()).withLabels(labels(purpose));
+    }
+
+    /**
+     * Runs a container to completion and removes it: {@code docker run --rm --platform image args}.
+     *
+     * @param entrypoint replaces the image's entrypoint when not {@code null}
+     */
+    public Run run(String image, Architecture arch, List<String> entrypoint, List<String> args, Privilege privilege,
+                   String purpose) {
+        return run(image, arch, entrypoint, args, privilege, purpose, List.of(), List.of());
+    }
+
+    /** {@link #run(String, Architecture, List, List, Privilege, String)} with mounts and environment variables. */
+    public Run run(String image, Architecture arch, List<String> entrypoint, List<String> args, Privilege privilege,
+                   String purpose, List<com.github.dockerjava.api.model.Bind> binds, List<String> env) {
+        HostConfig hostConfig = HostConfig.newHostConfig().withBinds(binds);
+        if (privilege == Privilege.SYS_ADMIN) {
+            hostConfig = hostConfig.withCapAdd(com.github.dockerjava.api.model.Capability.SYS_ADMIN)
+                    .withSecurityOpts(List.of("apparmor=unconfined"));
+        } else if (privilege == Privilege.PRIVILEGED) {
+            hostConfig = hostConfig.withPrivileged(true);
+        }
+        CreateContainerCmd create = create(image, arch, purpose)
+                .withHostConfig(hostConfig)
+                .withEnv(env)
+                .withCmd(args);
+        if (entrypoint != null) {
+            create = create.withEntrypoint(entrypoint);
+        }
+        String id = create.exec().getId();
+        try {
+            client.startContainerCmd(id).exec();
+            Integer code = client.waitContainerCmd(id).start().awaitStatusCode(10, TimeUnit.MINUTES);
+            return new Run(code, logs(id));
+        } finally {
+            try {
+                client.removeContainerCmd(id).withForce(true).exec();
+            } catch (RuntimeException e) {
+                // already gone
+            }
+        }
+    }
+
+    /**
+     * Starts a container that does its work on its own and removes itself when it ends, whether or
+     * not this JVM still runs ({@code docker run -d --rm}); returns its id.
+     */
+    public String startDetached(String image, Architecture arch, List<String> entrypoint, List<String> args,
+                                String purpose, List<com.github.dockerjava.api.model.Bind> binds, List<String> env) {
+        String id = create(image, arch, purpose)
+                .withHostConfig(HostConfig.newHostConfig().withBinds(binds).withAutoRemove(true))
+                .withEnv(env).withEntrypoint(entrypoint).withCmd(args)
+                .exec().getId();
+        try {
+            client.startContainerCmd(id).exec();
+        } catch (RuntimeException e) {
+            try {
+                client.removeContainerCmd(id).withForce(true).exec();
+            } catch (RuntimeException gone) {
+                e.addSuppressed(gone);
+            }
+            throw e;
+        }
+        return id;
+    }
+
+    /**
+     * Removes what host JVMs killed outright left behind: stopped containers of this project
+     * whose JVM is gone. (A runtime container removes itself; a probe or registrar container
+     * that was running when its JVM was killed stays, stopped.) Only on a local engine, where
+     * the process ids in the labels are this machine's; running containers are never touched.
+     *
+     * @return how many containers were removed
+     */
+    public int removeLeftovers() {
+        if (!isLocal()) {
+            return 0;
+        }
+        int removed = 0;
+        for (var c : client.listContainersCmd().withShowAll(true).withLabelFilter(java.util.List.of(LABEL)).exec()) {
+            String pid = c.getLabels() == null ? null : c.getLabels().get(LABEL_PID);
+            boolean stopped = !"running".equals(c.getState());
+            boolean orphan = pid != null && pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty();
+            if (stopped && orphan) {
+                try {
+                    client.removeContainerCmd(c.getId()).withForce(true).exec();
+                    removed++;
+                } catch (RuntimeException e) {
+                    // gone meanwhile
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Labels that mark a container as this project's, and which JVM started it. */
+    static Map<String, String> labels(String purpose) {
+        Map<String, String> labels = new HashMap<>();
+        labels.put(LABEL, purpose);
+        labels.put(LABEL_PID, Long.toString(ProcessHandle.current().pid()));
+        return labels;
+    }
+
+    private String logs(String id) {
+        StringBuilder sb = new StringBuilder();
+        try {
+            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            synchronized (sb) {
+                                sb.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                            }
+                        }
+                    }).awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (sb) {
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.github.multiarch.junit.internal.remote;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The program the runtime container starts: {@code java io.github.multiarch.junit.internal.remote.Agent PORT}.
+ *
+ * <p>It serves exactly one connection, its host's: the first that proves it with the token the
+ * host gave the container ({@link Handshake}, {@link Handshake#TOKEN_ENV}); every other one is
+ * closed, with a line on the container's error output. It says {@code HELLO}, and then runs the
+ * sessions the host starts, one thread each. When the connection ends, for whatever reason
+ * (the host finished, or was killed), the JVM halts at once, and the container, created with
+ * auto-remove, disappears with it. If its host does not connect within the accept timeout, it
+ * halts too.
+ *
+ * @since 0.1.0
+ */
+public final class Agent {
+
+    /** Configuration parameter naming the session in the remote Launcher request. */
+    public static final String SESSION_PARAMETER = "multiarch.agent.session";
+
+    /** Configuration parameter naming the architecture a session runs for (the run of a class template). */
+    public static final String ARCHITECTURE_PARAMETER = "multiarch.agent.architecture";
+
+    /** The line the agent prints when it is ready for the host to connect. */
+    public static final String LISTENING = "multiarch-agent listening";
+
+    private static final Map<Integer, AgentSession> SESSIONS = new ConcurrentHashMap<>();
+
+    private final DataOutputStream out;
+
+    private Agent(DataOutputStream out) {
+        this.out = out;
+    }
+
+    /** System property naming the class-data archive the JVM was started with (see {@link #HELLO_ARCHIVE}). */
+    public static final String ARCHIVE_PROPERTY = "multiarch.cds.archive";
+
+    /** HELLO parameter: whether the archive of {@link #ARCHIVE_PROPERTY} is mapped into this JVM ("true"/"false"). */
+    public static final String HELLO_ARCHIVE = "archiveMapped";
+
+    /**
+     * FINISHED parameter, {@code "true"} when the remote JUnit run did not end but was stopped by
+     * an error JUnit does not recover from (its Launcher rethrows it, e.g. an
+     * {@link OutOfMemoryError}). The frame's failure is that error; the JVM is not to be used again.
+     */
+    public static final String FINISHED_UNRECOVERABLE = "unrecoverable";
+
+    /** FINISHED parameter, with {@link #FINISHED_UNRECOVERABLE}: the key of the test that was running then. */
+    public static final String FINISHED_DURING = "during";
+
+    /** The exit code of a JVM that {@link #halt}s because a session could not report its end. */
+    static final int HALT_UNREPORTABLE = 4;
+
+    /** The exit code of an agent started without {@link Handshake#TOKEN_ENV}. */
+    static final int EXIT_NO_TOKEN = 5;
+
+    /** How long a connection may take to send its whole {@link Handshake} offer. */
+    static final int HANDSHAKE_TIMEOUT_MS = 10_000;
+
+    /** The first argument that makes {@link #main} a training run instead of a runtime. */
+    public static final String TRAIN = "--train";
+
+    /** The host's connection, past the {@link Handshake}. */
+    record Connection(Socket socket, DataInputStream in, DataOutputStream out) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals(TRAIN)) {
+            train(args[1], args[2]);
+            return;
+        }
+        int port = Integer.parseInt(args[0]);
+        int acceptTimeoutSeconds = Integer.getInteger("multiarch.agent.acceptTimeoutSeconds", 120);
+        PrintStream console = System.out;
+        PrintStream log = System.err;
+        String token = System.getenv(Handshake.TOKEN_ENV);
+        if (token == null || token.isEmpty()) {
+            log.println("multiarch-agent: started without " + Handshake.TOKEN_ENV + ", the token by which its host"
+                    + " proves itself: the container was not started by a host of this multiarch-junit build (protocol"
+                    + " version " + Handshake.PROTOCOL_VERSION + "). Use the same multiarch-junit on both sides; exiting");
+            log.flush();
+            Runtime.getRuntime().halt(EXIT_NO_TOKEN);
+            return;
+        }
+        OutputCapture.install();
+        Connection host;
+        try (ServerSocket server = new ServerSocket(port)) {
+            console.println(LISTENING + " on port " + port + " (os.arch=" + System.getProperty("os.arch")
+                    + ", java " + System.getProperty("java.version") + ")");
+            console.flush();
+            host = awaitHost(server, token.getBytes(StandardCharsets.US_ASCII),
+                    System.nanoTime() + TimeUnit.SECONDS.toNanos(acceptTimeoutSeconds), log);
+        }
+        if (host == null) {
+            console.println("multiarch-agent: no host connected within " + acceptTimeoutSeconds + " s; exiting");
+            console.flush();
+            Runtime.getRuntime().halt(3);
+            return;
+        }
+        host.socket().setTcpNoDelay(true);
+        Agent agent = new Agent(host.out());
+        String archive = System.getProperty(ARCHIVE_PROPERTY);
+        agent.send(new Frame(Frame.Kind.HELLO, 0, System.getProperty("os.arch"), System.getProperty("java.version"),
+                null, null, null, archive == null ? null : Map.of(HELLO_ARCHIVE, Boolean.toString(isMapped(archive)))));
+        try {
+            agent.serve(host.in());
+        } catch (EOFException e) {
+            // the host closed the connection: done
+        } catch (IOException e) {
+            console.println("multiarch-agent: connection lost: " + e);
+        }
+        console.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Accepts connections on {@code server} until one offers {@code token} in the {@link Handshake},
+     * which is then answered and returned, or until {@code deadline} ({@link System#nanoTime})
+     * passes: {@code null}. Every other connection is closed, with a line on {@code log} saying why.
+     */
+    static Connection awaitHost(ServerSocket server, byte[] token, long deadline, PrintStream log) throws IOException {
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return null;
+            }
+            server.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            Connection host = handshake(socket, token, (int) Math.min(left, HANDSHAKE_TIMEOUT_MS), log);
+            if (host != null) {
+                return host;
+            }
+        }
+    }
+
+    /** The connection of {@code socket} if it offers {@code token}; else closed and logged, {@code null}. */
+    private static Connection handshake(Socket socket, byte[] token, int timeoutMillis, PrintStream log) {
+        String refusal;
+        try {
+            socket.setSoTimeout(timeoutMillis);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            refusal = Handshake.check(in, out, token);
+            if (refusal == null) {
+                Handshake.accept(out);
+                socket.setSoTimeout(0);
+                return new Connection(socket, in, out);
+            }
+        } catch (SocketTimeoutException e) {
+            refusal = "it sent no complete handshake within " + timeoutMillis + " ms";
+        } catch (EOFException e) {
+            refusal = "it closed the connection before the end of its handshake";
+        } catch (IOException e) {
+            refusal = "its handshake broke off: " + e;
+        }
+        log.println("multiarch-agent: refused a connection from " + socket.getRemoteSocketAddress() + ": " + refusal
+                + "; still waiting for the host that started this container");
+        log.flush();
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // refused anyway
+        }
+        return null;
+    }
+
+    /**
+     * A training run for a class-data archive ({@code -XX:ArchiveClassesAtExit}): runs every test
+     * of {@code testClass} as a session would, ungated and with its frames discarded, then exits
+     * normally, which is when the JVM writes the archive.
+     */
+    private static void train(String testClass, String architecture) throws ClassNotFoundException {
+        OutputCapture.install();
+        runUngated(Class.forName(testClass), architecture, OutputStream.nullOutputStream());
+        System.exit(0);
+    }
+
+    /**
+     * Runs every test of {@code testClass} in this JVM as session 1 would for {@code architecture},
+     * without waiting for a host's commands, and writes the frames it sends to {@code frames}.
+     * For a training run, and for tests of the session's frames without a container.
+     */
+    static void runUngated(Class<?> testClass, String architecture, OutputStream frames) {
+        Agent agent = new Agent(new DataOutputStream(frames));
+        String selector = RemoteSelector.forClass(java.util.List.of(), testClass);
+        AgentSession session = new AgentSession(1, selector, Map.of(ARCHITECTURE_PARAMETER, architecture), agent, false);
+        SESSIONS.put(1, session);
+        session.run();
+    }
+
+    /** Whether {@code file} is mapped into this process: the JVM took the archive (it ignores an unusable one). */
+    private static boolean isMapped(String file) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(line -> line.endsWith(" " + file));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The session a remote extension context belongs to, if this JVM is an agent running it. */
+    public static Optional<AgentSessionHandle> session(ExtensionContext context) {
+        return context.getConfigurationParameter(SESSION_PARAMETER)
+                .map(id -> SESSIONS.get(Integer.parseInt(id)))
+                .map(AgentSessionHandle::new);
+    }
+
+    private void serve(DataInputStream in) throws IOException {
+        while (true) {
+            Frame frame = Frame.readFrom(in);
+            switch (frame.kind()) {
+                case START:
+                    AgentSession session = new AgentSession(frame.session(), frame.text(), frame.params(), this, true);
+                    SESSIONS.put(frame.session(), session);
+                    Thread thread = new Thread(session, "multiarch-session-" + frame.session());
+                    thread.setDaemon(true);
+                    thread.start();
+                    break;
+                case RUN:
+                case END:
+                    AgentSession target = SESSIONS.get(frame.session());
+                    if (target != null) {
+                        target.command(frame);
+                    } else if (frame.kind() == Frame.Kind.RUN) {
+                        send(new Frame(Frame.Kind.RESULT, frame.session(), frame.text(), Outcome.NOT_RUN.name(),
+                                null, null, null, null));
+                    }
+                    break;
+                default:
+                    throw new IOException("Unexpected frame from the host: " + frame.kind());
+            }
+        }
+    }
+
+    /**
+     * Writes {@code why} to the container's own error output (not a session's) and halts the JVM
+     * with {@link #HALT_UNREPORTABLE}: the host sees the connection drop and quotes that output.
+     */
+    static void halt(String why) {
+        try {
+            FileOutputStream err = new FileOutputStream(FileDescriptor.err);
+            err.write((why + "; halting\n").getBytes(StandardCharsets.UTF_8));
+            err.flush();
+        } catch (Throwable t) {
+            // halting anyway
+        }
+        Runtime.getRuntime().halt(HALT_UNREPORTABLE);
+    }
+
+    void sessionFinished(int id, AgentSession session) {
+        SESSIONS.remove(id, session);
+    }
+
+    synchronized void send(Frame frame) {
+        try {
+            frame.withinLimit().writeTo(out);
+        } catch (IOException e) {
+            // the host is gone; the reader sees the end of the stream and halts the JVM
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package io.github.multiarch.junit.internal.runtime;
+
+import io.github.multiarch.junit.internal.docker.Docker;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
+import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.remote.Agent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * An application class-data archive (AppCDS) of a runtime's jars: made once per image and class
+ * path by a training run, kept in a cache directory on the host, and mapped by every later
+ * runtime JVM of that image and class path, which then starts JUnit without parsing and
+ * verifying its classes again. Under emulation that is most of a cold start (see README,
+ * "Performance").
+ *
+ * <p>The JDK archives classes from jars only, and a runtime's class path must begin with the
+ * one the archive was made with. So the runtime's class path puts the jars first and the
+ * directories ({@code target/test-classes}, {@code target/classes}) after them, but only when
+ * that changes nothing a test can see: no file of a directory is also in a jar. Otherwise, when
+ * the agent's own classes are in a directory (this project's own build), on a remote engine, or
+ * with {@code multiarch.cds=false}, the class path stays as the host has it and no archive is
+ * used.
+ *
+ * <p>When no archive exists yet, the first runtime starts without one and a training run
+ * ({@code Agent --train}, in a container of the same image) makes it in the background. The
+ * training container finishes its work on its own: it moves the archive into place (or writes
+ * a {@code .failed} note) and removes itself, bounded by {@value #TRAINING_LIMIT_SECONDS} s, so
+ * the host JVM never waits for it at exit (a build tool kills a test JVM that takes long to
+ * exit: Surefire after 30 s) and a training outlives a killed host JVM only until it ends. A
+ * JVM that does not take the archive (it ignores an unusable one) makes the host delete it, so
+ * the next run trains again.
+ *
+ * @since 0.1.0
+ */
+public final class ClassDataArchive {
+
+    /** Where the cache directory is mounted in containers. */
+    static final String REMOTE_DIR = "/multiarch/cds";
+    /** The test class of the training run. */
+    static final String TRAINING_CLASS = "io.github.multiarch.junit.ArchiveTraining";
+    /** The longest a training container runs (under emulation on a slow host it takes minutes). */
+    static final int TRAINING_LIMIT_SECONDS = 900;
+    /**
+     * The training container's command: the JVM with the training flags, then the archive moved into
+     * place, or the failure noted; {@code $ARCHIVE}, {@code $TMP} are paths in the container.
+     */
+    private static final String TRAINING_SCRIPT = """
+            t=; command -v timeout >/dev/null 2>&1 && t="timeout %d"
+            if $t java "$@" >"$TMP.log" 2>&1 && [ -s "$TMP" ]; then mv -f "$TMP" "$ARCHIVE"
+            else rc=$?; { echo "exit $rc"; tail -c 4000 "$TMP.log"; } >"$ARCHIVE.failed"; fi
+            rm -f "$TMP" "$TMP.log"
+            """.formatted(TRAINING_LIMIT_SECONDS);
+    private static final int KEEP = 4;
+    private static final Set<Path> TRAININGS = ConcurrentHashMap.newKeySet();
+    private static final Map<List<Path>, Layout> LAYOUTS = new ConcurrentHashMap<>();
+
+    /** The class path in the runtime's order, how many leading jars the archive covers, or why none. */
+    private record Layout(List<Path> classpath, int jars, String whyNone) {
+    }
+
+    private final Layout layout;
+    private final Path file;
+    /** Whether the archive existed when this runtime was planned (decided once: a training may finish meanwhile). */
+    private final boolean present;
+
+    private ClassDataArchive(Layout layout, Path file) {
+        this.layout = layout;
+        this.file = file;
+        this.present = file != null && Files.isRegularFile(file);
+    }
+
+    /**
+     * The archive for a runtime of {@code imageId} with the host's {@code classpath}.
+     *
+     * @param cacheDir where archives are kept; {@code null} when they are switched off
+     */
+    public static ClassDataArchive plan(Path cacheDir, Docker docker, Architecture arch, String imageId,
+                                        List<Path> classpath) {
+        Layout layout;
+        if (cacheDir == null) {
+            layout = new Layout(classpath, 0, "switched off (multiarch.cds=false)");
+        } else if (!docker.isLocal()) {
+            layout = new Layout(classpath, 0, "the engine is remote");
+        } else { // (reads the directories and jars: once per class path, and only when an archive may be used)
+            layout = LAYOUTS.computeIfAbsent(List.copyOf(classpath), ClassDataArchive::layout);
+        }
+        if (layout.jars == 0) {
+            return new ClassDataArchive(layout, null);
+        }
+        return new ClassDataArchive(layout, cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout) + ".jsa"));
+    }
+
+    /** The class path of the runtime, in its order. */
+    public List<Path> classpath() {
+        return layout.classpath;
+    }
+
+    /** Whether the runtime starts with an archive (one exists for it). */
+    boolean exists() {
+        return present;
+    }
+
+    /** JVM flags of a runtime: the archive's, when there is one. */
+    List<String> jvmFlags() {
+        if (!exists()) {
+            return List.of();
+        }
+        String remote = REMOTE_DIR + "/" + file.getFileName();
+        return List.of("-XX:SharedArchiveFile=" + remote, "-D" + Agent.ARCHIVE_PROPERTY + "=" + remote);
+    }
+
+    /** Mounts of a runtime: the cache directory, read-only, when there is an archive. */
+    List<Bind> binds() {
+        return exists() ? List.of(new Bind(file.getParent().toString(), new Volume(REMOTE_DIR), AccessMode.ro))
+                : List.of();
+    }
+
+    /**
+     * After a runtime started: makes the archive in the background when there is none, and deletes
+     * one the JVM did not take.
+     *
+     * @return a few words for the runtime's "ready" line
+     */
+    public String afterStart(Docker docker, Architecture arch, String imageId, RemoteRuntime runtime) {
+        if (file == null) {
+            return "no class-data archive: " + layout.whyNone;
+        }
+        if (Boolean.TRUE.equals(runtime.archiveMapped())) {
+            file.toFile().setLastModified(System.currentTimeMillis()); // in use: the clean-up keeps it
+            return "class-data archive in use";
+        }
+        if (runtime.archiveMapped() != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // the next run tries the same archive again, and deletes it then
+            }
+            return "class-data archive " + file + " was not taken by the JVM: deleted, the next run makes a new one";
+        }
+        if (failedBefore()) {
+            return "no class-data archive: its training run failed before (" + failureFile() + ")";
+        }
+        train(docker, arch, imageId);
+        return "making a class-data archive for later runs, in the background";
+    }
+
+    private void train(Docker docker, Architecture arch, String imageId) {
+        if (!TRAININGS.add(file)) {
+            return; // this JVM started it already
+        }
+        Path dir = file.getParent();
+        String tmp = file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        try {
+            Files.createDirectories(dir);
+            List<Path> jars = layout.classpath.subList(0, layout.jars);
+            List<Bind> binds = new ArrayList<>(RemoteRuntime.classpathBinds(jars));
+            binds.add(new Bind(dir.toString(), new Volume(REMOTE_DIR), AccessMode.rw));
+            List<String> args = new ArrayList<>(List.of("-c", TRAINING_SCRIPT, "training"));
+            args.addAll(RemoteRuntime.JVM_FLAGS);
+            args.add("-XX:ArchiveClassesAtExit=" + REMOTE_DIR + "/" + tmp);
+            args.addAll(List.of(Agent.class.getName(), Agent.TRAIN, TRAINING_CLASS, arch.platform()));
+            docker.startDetached(imageId, arch, List.of("sh"), args, "cds-training-" + arch.platform(), binds,
+                    List.of(RemoteRuntime.classpathEnv(jars), "TMP=" + REMOTE_DIR + "/" + tmp,
+                            "ARCHIVE=" + REMOTE_DIR + "/" + file.getFileName()));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[multiarch] " + arch + ": no class-data archive made: " + e);
+            return;
+        }
+        Thread watch = new Thread(() -> reportTraining(arch, dir), "multiarch-cds-" + arch.platform());
+        watch.setDaemon(true); // never holds up the JVM's exit
+        watch.start();
+    }
+
+    /** Says when the training ends while this JVM still runs (the container does the work either way). */
+    private void reportTraining(Architecture arch, Path dir) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofSeconds(TRAINING_LIMIT_SECONDS + 30).toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                if (Files.isRegularFile(file)) {
+                    System.err.printf("[multiarch] %s: class-data archive made in %.1f s for later runs: %s%n", arch,
+                            (System.nanoTime() - t0) / 1e9, file);
+                    removeOldArchives(dir, arch);
+                    return;
+                }
+                if (failedBefore()) {
+                    System.err.println("[multiarch] " + arch + ": the training run for a class-data archive failed; "
+                            + "runtimes start without one. Its output: " + failureFile());
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Path failureFile() {
+        return file.resolveSibling(file.getFileName() + ".failed");
+    }
+
+    private boolean failedBefore() {
+        return Files.exists(failureFile());
+    }
+
+    /**
+     * Keeps the cache small: archives (and failure notes) unused for 30 days go, and of one
+     * architecture's archives only the {@value #KEEP} most recently used stay (each rebuilt
+     * snapshot jar makes a new one).
+     */
+    private static void removeOldArchives(Path dir, Architecture arch) {
+        long cutoff = System.currentTimeMillis() - Duration.ofDays(30).toMillis();
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> mine = new ArrayList<>();
+            for (Path p : files.toList()) {
+                if (p.toFile().lastModified() < cutoff) {
+                    Files.deleteIfExists(p);
+                } else if (p.getFileName().toString().startsWith(arch.qemu() + "-")
+                        && p.getFileName().toString().endsWith(".jsa")) {
+                    mine.add(p);
+                }
+            }
+            mine.sort(java.util.Comparator.comparingLong((Path p) -> p.toFile().lastModified()).reversed());
+            for (Path old : mine.subList(Math.min(KEEP, mine.size()), mine.size())) {
+                Files.deleteIfExists(old);
+            }
+        } catch (IOException e) {
+            // next time
+        }
+    }
+
+    /** Jars first when nothing can tell; no archive when it could, or when the agent is not in a jar. */
+    private static Layout layout(List<Path> classpath) {
+        List<Path> jars = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        for (Path p : classpath) {
+            (Files.isDirectory(p) ? dirs : jars).add(p);
+        }
+        Path agent = codeSource(Agent.class);
+        if (agent == null || !jars.contains(agent)) {
+            return new Layout(classpath, 0, "the agent's classes are not in a jar (" + agent + ")");
+        }
+        Optional<String> shadowed = shadowed(dirs, jars);
+        if (shadowed.isPresent()) {
+            return new Layout(classpath, 0, "putting the jars first would change what " + shadowed.get() + " is");
+        }
+        List<Path> ordered = new ArrayList<>(jars);
+        ordered.addAll(dirs);
+        return new Layout(List.copyOf(ordered), jars.size(), null);
+    }
+
+    /** A file that is both in one of {@code dirs} and in one of {@code jars}, if any. */
+    static Optional<String> shadowed(List<Path> dirs, List<Path> jars) {
+        Set<String> files = new HashSet<>();
+        for (Path dir : dirs) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.filter(Files::isRegularFile).forEach(f -> files.add(dir.relativize(f).toString().replace('\\', '/')));
+            } catch (IOException e) {
+                return Optional.of(dir + " (unreadable: " + e.getMessage() + ")");
+            }
+        }
+        files.remove("META-INF/MANIFEST.MF");
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        for (Path jar : jars) {
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                Optional<String> both = zip.stream().filter(e -> !e.isDirectory()).map(ZipEntry::getName)
+                        .filter(files::contains).findFirst();
+                if (both.isPresent()) {
+                    return Optional.of(both.get() + " (in a directory and in " + jar.getFileName() + ")");
+                }
+            } catch (IOException e) {
+                return Optional.of(jar + " (unreadable: " + e.getMessage() + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Path codeSource(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath().normalize();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Image, JVM flags, and each covered jar's remote path, size and time: a change in any makes a new archive. */
+    private static String key(String imageId, Layout layout) {
+        StringBuilder sb = new StringBuilder(imageId).append('\n').append(RemoteRuntime.JVM_FLAGS).append('\n');
+        List<Path> jars = layout.classpath.subList(0, layout.jars);
+        List<String> remote = RemoteRuntime.remotePaths(jars);
+        for (int i = 0; i < jars.size(); i++) {
+            java.io.File f = jars.get(i).toFile();
+            sb.append(remote.get(i)).append(' ').append(f.length()).append(' ').append(f.lastModified()).append('\n');
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,416 @@
+package io.github.multiarch.junit.internal.runtime;
+
+import io.github.multiarch.junit.internal.docker.Docker;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.WaitResponse;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.MultiarchException;
+import io.github.multiarch.junit.internal.remote.Agent;
+import io.github.multiarch.junit.internal.remote.CorruptFrameException;
+import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.Handshake;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A warm JVM of one architecture: a container running the {@link Agent}, with the host's class
+ * path mounted read-only, and one TCP connection to it that carries every session.
+ *
+ * <p>The container is created with auto-remove, and the agent halts as soon as the connection
+ * ends, so a host JVM that is killed outright leaves nothing behind. The agent serves only the
+ * connection that proves itself with this runtime's random token ({@link Handshake}), which the
+ * container gets in its environment; for a local engine its port is published on loopback only.
+ *
+ * @since 0.1.0
+ */
+public final class RemoteRuntime implements AutoCloseable {
+
+    static final int AGENT_PORT = 7357;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(
+            Long.getLong("multiarch.runtime.startTimeoutSeconds", 300));
+    private static final int LOG_TAIL = 64 * 1024;
+
+    /** A frame for a session, or the news that the runtime is gone (then {@code lost} says why). */
+    public record Event(Frame frame, MultiarchException lost) {
+    }
+
+    private final Docker docker;
+    private final Architecture arch;
+    private final String image;
+    private final String containerId;
+    /** The token this runtime's agent expects in the {@link Handshake}. */
+    private final String token;
+    private final StringBuilder log = new StringBuilder();
+    private final CountDownLatch listening = new CountDownLatch(1);
+    private final CountDownLatch exited = new CountDownLatch(1);
+    private final Map<Integer, BlockingQueue<Event>> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger nextSession = new AtomicInteger(1);
+    private volatile Integer exitCode;
+    private volatile boolean closed;
+    private volatile MultiarchException lost;
+    private Socket socket;
+    private DataOutputStream out;
+    private String remoteArch;
+    private String remoteJava;
+    private Boolean archiveMapped;
+
+    private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId, String token) {
+        this.docker = docker;
+        this.arch = arch;
+        this.image = image;
+        this.containerId = containerId;
+        this.token = token;
+    }
+
+    /** The runtime JVM's flags (a class-data archive's training run uses the same: the archive depends on them). */
+    static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+            "-Djdk.lang.Process.launchMechanism=vfork", "-Dmultiarch.agent=true");
+
+    /** Where each class path entry is mounted in a container: {@code /multiarch/cp/<index>/<name>}. */
+    static List<String> remotePaths(List<Path> classpath) {
+        List<String> remote = new ArrayList<>();
+        for (int i = 0; i < classpath.size(); i++) {
+            remote.add("/multiarch/cp/" + i + "/" + classpath.get(i).getFileName());
+        }
+        return remote;
+    }
+
+    /** The {@code CLASSPATH} variable of a container with {@code classpath} mounted at its {@link #remotePaths}. */
+    static String classpathEnv(List<Path> classpath) {
+        return "CLASSPATH=" + String.join(":", remotePaths(classpath));
+    }
+
+    /** The read-only mounts of {@code classpath} at its {@link #remotePaths}. */
+    static List<Bind> classpathBinds(List<Path> classpath) {
+        List<String> remote = remotePaths(classpath);
+        List<Bind> binds = new ArrayList<>();
+        for (int i = 0; i < classpath.size(); i++) {
+            binds.add(new Bind(classpath.get(i).toString(), new Volume(remote.get(i)), AccessMode.ro));
+        }
+        return binds;
+    }
+
+    /**
+     * Starts a container of {@code imageId} running the agent, and connects to it.
+     *
+     * @param archive the class path in the runtime's order, and the class-data archive to map, if any
+     */
+    public static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
+                                      ClassDataArchive archive) {
+        DockerClient client = docker.client();
+        List<Bind> binds = new ArrayList<>(classpathBinds(archive.classpath()));
+        binds.addAll(archive.binds());
+        ExposedPort port = ExposedPort.tcp(AGENT_PORT);
+        Ports ports = new Ports();
+        ports.bind(port, Ports.Binding.bindIp(docker.isLocal() ? "127.0.0.1" : "0.0.0.0"));
+        List<String> command = new ArrayList<>(JVM_FLAGS);
+        command.addAll(archive.jvmFlags());
+        command.addAll(List.of(Agent.class.getName(), Integer.toString(AGENT_PORT)));
+        String token = Handshake.newToken();
+        String id = docker.create(imageId, arch, "runtime-" + arch.platform())
+                .withEntrypoint("java")
+                .withCmd(command)
+                .withEnv(classpathEnv(archive.classpath()), Handshake.TOKEN_ENV + "=" + token)
+                .withExposedPorts(port)
+                .withHostConfig(HostConfig.newHostConfig()
+                        .withAutoRemove(true)
+                        .withBinds(binds)
+                        .withPortBindings(ports))
+                .exec()
+                .getId();
+        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id, token);
+        long t0 = System.nanoTime();
+        try {
+            runtime.boot();
+            String cds = archive.afterStart(docker, arch, imageId, runtime);
+            System.err.printf("[multiarch] %s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s; %s)%n",
+                    arch, (System.nanoTime() - t0) / 1e9, imageName, runtime.remoteJava, runtime.remoteArch,
+                    id.substring(0, 12), cds);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    private void boot() {
+        DockerClient client = docker.client();
+        try {
+            client.startContainerCmd(containerId).exec();
+        } catch (RuntimeException e) { // e.g. "exec format error" when no emulator runs the image's java
+            throw failure("The engine could not start the " + arch + " JVM: " + e.getMessage());
+        }
+        client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
+                .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        appendLog(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+                });
+        client.waitContainerCmd(containerId).exec(new ResultCallback.Adapter<WaitResponse>() {
+            @Override
+            public void onNext(WaitResponse response) {
+                exitCode = response.getStatusCode();
+                exited.countDown();
+            }
+
+            @Override
+            public void onComplete() {
+                exited.countDown();
+                super.onComplete();
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                exited.countDown();
+            }
+        });
+        try {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (!listening.await(200, TimeUnit.MILLISECONDS)) {
+                if (exited.getCount() == 0) {
+                    throw failure("The " + arch + " JVM exited before it was ready");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw failure("The " + arch + " JVM was not ready within " + START_TIMEOUT.toSeconds() + " s");
+                }
+            }
+            connect();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("Interrupted while starting the " + arch + " JVM");
+        }
+    }
+
+    private void connect() {
+        InspectContainerResponse inspect = docker.client().inspectContainerCmd(containerId).exec();
+        Ports.Binding[] bindings = inspect.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(AGENT_PORT));
+        if (bindings == null || bindings.length == 0) {
+            throw failure("The engine published no port for the " + arch + " JVM");
+        }
+        int hostPort = Integer.parseInt(bindings[0].getHostPortSpec());
+        try {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(docker.hostIpAddress(), hostPort), 10_000);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(60_000);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+            Handshake.offer(out, in, token, "the " + arch + " JVM");
+            Frame hello = Frame.readFrom(in);
+            if (hello.kind() != Frame.Kind.HELLO) {
+                throw failure("The " + arch + " JVM answered " + hello.kind() + " instead of HELLO");
+            }
+            remoteArch = hello.text();
+            remoteJava = hello.detail();
+            String mapped = hello.params().get(Agent.HELLO_ARCHIVE);
+            archiveMapped = mapped == null ? null : Boolean.valueOf(mapped);
+            if (Architecture.find(remoteArch).orElse(null) != arch) {
+                throw failure("The JVM of image " + image + " reports os.arch=" + remoteArch + ", not " + arch);
+            }
+            socket.setSoTimeout(0);
+            Thread reader = new Thread(() -> read(in), "multiarch-" + arch.platform() + "-reader");
+            reader.setDaemon(true);
+            reader.start();
+        } catch (Handshake.Refused e) {
+            throw failure(e.getMessage());
+        } catch (IOException e) {
+            throw failure("Could not connect to the " + arch + " JVM at " + docker.hostIpAddress() + ":" + hostPort
+                    + ": " + e);
+        }
+    }
+
+    private void read(DataInputStream in) {
+        try {
+            while (true) {
+                Frame frame = Frame.readFrom(in);
+                BlockingQueue<Event> queue = sessions.get(frame.session());
+                if (queue != null) {
+                    queue.add(new Event(frame, null));
+                }
+            }
+        } catch (CorruptFrameException e) {
+            dropCorrupt(e);
+        } catch (IOException e) {
+            markLost();
+        }
+    }
+
+    /**
+     * The agent sent bytes that are no acceptable frame (e.g. one beyond {@link Frame#MAX_BYTES}):
+     * nothing after them can be trusted, so the runtime is lost with that reason and closed; the
+     * running test fails with it, and the next one gets a fresh JVM.
+     */
+    private void dropCorrupt(CorruptFrameException e) {
+        lost = failure("The host dropped its connection to the " + arch + " JVM, which sent what the host does not"
+                + " accept: " + e.getMessage() + ". The next test gets a fresh " + arch + " JVM");
+        for (BlockingQueue<Event> queue : sessions.values()) {
+            queue.add(new Event(null, lost));
+        }
+        close();
+    }
+
+    private void markLost() {
+        if (!closed) {
+            try {
+                exited.await(5, TimeUnit.SECONDS); // let the exit code arrive
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lost = failure(closed
+                ? "The " + arch + " runtime was closed"
+                : "The " + arch + " JVM went away (connection closed)");
+        for (BlockingQueue<Event> queue : sessions.values()) {
+            queue.add(new Event(null, lost));
+        }
+    }
+
+    /** Opens a session running {@code selector}; its frames arrive in the returned queue. */
+    public Session openSession(String selector, Map<String, String> params) {
+        int id = nextSession.getAndIncrement();
+        BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+        sessions.put(id, queue);
+        if (lost != null) {
+            queue.add(new Event(null, lost));
+        }
+        Session session = new Session(id, queue);
+        session.send(new Frame(Frame.Kind.START, id, selector, null, null, null, null, params));
+        return session;
+    }
+
+    /** The host's handle on one session. */
+    public final class Session {
+        private final int id;
+        private final BlockingQueue<Event> events;
+
+        private Session(int id, BlockingQueue<Event> events) {
+            this.id = id;
+            this.events = events;
+        }
+
+        public void send(Frame frame) {
+            synchronized (RemoteRuntime.this) {
+                try {
+                    frame.writeTo(out);
+                } catch (IOException e) {
+                    events.add(new Event(null, failure("Could not send to the " + arch + " JVM: " + e)));
+                }
+            }
+        }
+
+        public int id() {
+            return id;
+        }
+
+        /** The next frame of this session, or the event that the runtime is gone. */
+        public Event next() throws InterruptedException {
+            return events.take();
+        }
+
+        public void forget() {
+            sessions.remove(id);
+        }
+
+        public RemoteRuntime runtime() {
+            return RemoteRuntime.this;
+        }
+    }
+
+    public boolean isAlive() {
+        return lost == null && !closed && exited.getCount() > 0;
+    }
+
+    public Architecture architecture() {
+        return arch;
+    }
+
+    public String containerId() {
+        return containerId;
+    }
+
+    /** {@code os.arch} as the remote JVM reports it. */
+    public String remoteArch() {
+        return remoteArch;
+    }
+
+    public String remoteJava() {
+        return remoteJava;
+    }
+
+    /** Whether the JVM mapped the class-data archive it was started with; {@code null} when started without one. */
+    public Boolean archiveMapped() {
+        return archiveMapped;
+    }
+
+    /** Builds the failure for a runtime that died or could not start, with the evidence. */
+    private MultiarchException failure(String what) {
+        String code = exitCode == null ? "still running or unknown" : exitCode.toString();
+        return new MultiarchException(what + " (container " + containerId.substring(0, 12) + ", image " + image
+                + ", exit code " + code + "). Last output of the container:\n" + logTail());
+    }
+
+    private void appendLog(String text) {
+        synchronized (log) {
+            log.append(text);
+            if (log.length() > LOG_TAIL) {
+                log.delete(0, log.length() - LOG_TAIL);
+            }
+            // (the line may come in two chunks, so the log is searched, and only until it is found)
+            if (listening.getCount() > 0 && log.indexOf(Agent.LISTENING) >= 0) {
+                listening.countDown();
+            }
+        }
+    }
+
+    /** The last lines the container printed (its own output, not the tests'). */
+    public String logTail() {
+        synchronized (log) {
+            String s = log.toString();
+            return s.isEmpty() ? "(nothing)" : s;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (socket != null) {
+                socket.close();
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+        try {
+            docker.client().removeContainerCmd(containerId).withForce(true).exec();
+        } catch (RuntimeException e) {
+            // auto-removed already
+        }
+    }
+}
