@@ -68,6 +68,7 @@ is_ours() { # is_ours PID: the process is (or was, when $2 lists it) a descendan
     return 1
 }
 OUR_JVMS=" "
+REPORT_CLASSES=""
 cleanup() {
     local rc=$? pids ids
     trap - EXIT INT TERM
@@ -81,6 +82,7 @@ cleanup() {
     [ -z "${pids// /}" ] || kill $pids 2>/dev/null || true
     ids="$ids $(docker ps -aq --filter "label=io.github.multiarch.bench.run=$$" 2>/dev/null)"
     [ -z "${ids// /}" ] || docker rm -f $ids >/dev/null 2>&1 || true
+    [ -z "$REPORT_CLASSES" ] || rm -rf "$REPORT_CLASSES"
     exit $rc
 }
 trap cleanup EXIT
@@ -92,7 +94,7 @@ exec 9>"$WORK/.lock"
 flock -n 9 || die "another bench/run.sh is running (lock $WORK/.lock)"
 command -v docker >/dev/null && docker version >/dev/null 2>&1 \
     || die "no Docker engine answers; run tools/setup.sh first"
-for c in mvn java mmdebstrap; do command -v $c >/dev/null || die "$c not found (tools/setup.sh installs mmdebstrap)"; done
+for c in mvn java javac mmdebstrap; do command -v $c >/dev/null || die "$c not found (tools/setup.sh installs mmdebstrap)"; done
 EXT_JAR=$M2/io/github/multiarch/multiarch-junit/$VERSION/multiarch-junit-$VERSION.jar
 [ -f "$EXT_JAR" ] || die "$EXT_JAR missing: run mvn -B -ntp -q install -pl extension -am -DskipTests first"
 docker image inspect "$BUNDLE_IMAGE" >/dev/null 2>&1 || die "$BUNDLE_IMAGE missing: run tools/setup.sh first"
@@ -101,6 +103,10 @@ for a in s390x arm64 ppc64le; do
         || die "${JRE_IMAGE[$a]} missing: run tools/setup.sh first"
     [ "$got" = "$a" ] || die "${JRE_IMAGE[$a]} is for $got, not $a"
 done
+# The report (bench/report/, Java 17), compiled before measuring: a broken one stops the run now,
+# not after it. Its classes go to a directory of this run's own, removed on exit.
+REPORT_CLASSES=$(mktemp -d "$WORK/report-classes.XXXXXX")
+javac -d "$REPORT_CLASSES" --release 17 "$BENCH"/report/*.java || die "bench/report/ does not compile"
 START_MS=$(now_ms)
 rm -rf "$RUN"; mkdir -p "$RUN/cold" "$RUN/warm" "$RUN/suite" "$WORK/images" "$WORK/lib"
 : >"$RUN/times.tsv"; : >"$RUN/meta.tsv"; : >"$RUN/mem.tsv"
@@ -709,7 +715,7 @@ fi
 
 meta duration_s "$(secs "$START_MS" "$(now_ms)")"
 log "report"
-java "$BENCH/Report.java" "$RUN" "$BENCH/results/latest.md"
+java -cp "$REPORT_CLASSES" report.Report "$RUN" "$BENCH/results/latest.md"
 log "done in $(secs "$START_MS" "$(now_ms)") s; report: bench/results/latest.md, raw data: $RUN"
 exit 0
 }

@@ -1,0 +1,145 @@
+package report;
+
+import static report.Fmt.f;
+import static report.Fmt.list;
+import static report.Fmt.median;
+import static report.Fmt.s;
+import static report.Fmt.yes;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Figure 1, cold start: a fresh host JVM runs one @RunsOn("s390x") class of one trivial test
+ * (cold/harness-N.*), against `java -version` in a fresh container (cold.floor) and JUnit's console
+ * launcher in one (cold.console). The breakdown orders the events of each harness run in time
+ * (JUnit listener, docker events, the extension's stderr) and shows the AppCDS lever (cold/nocds-N,
+ * cold/cds-N).
+ */
+final class ColdStart {
+
+    private static final Pattern TRACE = Pattern.compile("\\[multiarch\\] trace: (.+) took (\\d+) ms");
+
+    private ColdStart() {
+    }
+
+    static void report(RunData run, Output out) throws IOException {
+        List<Double> floor = run.okSeconds("cold.floor");
+        List<Double> console = run.okSeconds("cold.console");
+        List<Double> harness = new ArrayList<>();
+        Map<String, List<Double>> phases = new LinkedHashMap<>();
+        Map<String, List<Double>> traces = new LinkedHashMap<>();
+        List<Double> jvmWall = run.okSeconds("cold.harness.jvm");
+        int runs = run.runs("cold.harness.jvm");
+        if (runs == 0 && floor.isEmpty()) {
+            out.row("1. Cold start, 1 test on s390x", "not measured", "", "", "", "");
+            return;
+        }
+        for (int i = 1; i <= runs; i++) {
+            Events e = run.events("cold/harness-" + i + ".events.tsv");
+            if (e == null || !e.ok(1)) {
+                continue;
+            }
+            Events.Row c = e.clazz(1);
+            Events.Row t = e.tests(1).get(0);
+            harness.add((t.end() - c.start()) / 1e6);
+            Map<String, Long> at = timeline(run, i, e, c, t, traces);
+            List<Map.Entry<String, Long>> sorted = new ArrayList<>(at.entrySet());
+            sorted.sort(Map.Entry.comparingByValue());
+            for (int k = 1; k < sorted.size(); k++) {
+                String name = sorted.get(k - 1).getKey() + " -> " + sorted.get(k).getKey();
+                phases.computeIfAbsent(name, x -> new ArrayList<>())
+                        .add((sorted.get(k).getValue() - sorted.get(k - 1).getValue()) / 1e6);
+            }
+        }
+        double hm = median(harness), fm = median(floor), cm = median(console);
+        String n = f(" (median of %d)", harness.size());
+        out.row("1a. cold start, 1 test, s390x" + n, s(hm),
+                "java -version, fresh container: " + s(fm), f("%.1fx the floor", hm / fm), "<= 3x the floor",
+                yes(hm / fm <= 3));
+        out.noise(run.busy("cold.harness.jvm", "cold.floor"));
+        out.row("1b. cold start vs the naive way" + n, s(hm),
+                "console launcher, fresh container: " + s(cm), f("%.2fx faster", cm / hm), ">= 1.5x faster",
+                yes(cm / hm >= 1.5));
+        out.noise(run.busy("cold.harness.jvm", "cold.console"));
+        out.h("Figure 1: cold start (s390x, one trivial test)");
+        out.p(f("- harness, class start -> test result: %s (runs: %s)", s(hm), list(harness)));
+        out.p(f("- whole fresh host JVM (java ... bench.Bench, start to exit): %s (runs: %s)", s(median(jvmWall)), list(jvmWall)));
+        out.p(f("- floor, `docker run --rm --platform linux/s390x multiarch-jre:17-s390x java -version`: %s (runs: %s)", s(fm), list(floor)));
+        out.p(f("- console launcher 6.1.3 in a fresh s390x container, test classes mounted: %s (runs: %s)", s(cm), list(console)));
+        List<Double> first = run.okSeconds("cold.first");
+        if (!first.isEmpty()) {
+            Events fe = run.events("cold/first.events.tsv");
+            String firstClass = fe != null && fe.ok(1) ? s((fe.tests(1).get(0).end() - fe.clazz(1).start()) / 1e6) : "n/a";
+            out.p(f("- the same host JVM the very first time, with no class-data archive yet (it makes one in the background"
+                    + " for later runs, and its exit waits for it): class start -> test result %s, start to exit %s."
+                    + " The runs above map that archive.", firstClass, s(median(first))));
+        }
+        out.p("\nWhere the harness's cold start goes (median over the runs, events in time order; docker events of the"
+                + " host JVM's containers, the extension's stderr, and the JUnit listener):\n");
+        out.p("| from -> to | seconds |\n|---|---|");
+        phases.forEach((k, v) -> out.p(f("| %s | %.2f |", k, median(v))));
+        lever(run, out);
+        if (!traces.isEmpty()) {
+            out.p("\nThe extension's own account of its steps (-Dmultiarch.trace=true; median, seconds):\n");
+            out.p("| step | seconds |\n|---|---|");
+            traces.forEach((k, v) -> out.p(f("| %s | %.2f |", k, median(v))));
+        }
+    }
+
+    /** The events of harness run {@code i} (epoch µs by name; the first of a name counts), and its
+     *  trace lines' durations added to {@code traces}. */
+    private static Map<String, Long> timeline(RunData run, int i, Events e, Events.Row c, Events.Row t,
+                                              Map<String, List<Double>> traces) throws IOException {
+        Map<String, Long> at = new LinkedHashMap<>();
+        at.put("host JVM start", e.jvmStartUs());
+        at.put("Bench main", e.mainUs());
+        at.put("class started", c.start());
+        e.rows().stream().filter(r -> r.req() == 1 && !r.test() && r.start() > c.start()).findFirst()
+                .ifPresent(inv -> at.put("class template invocation [s390x] started", inv.start()));
+        for (String line : run.lines("cold/harness-" + i + ".docker.tsv")) {
+            String[] f = line.split("\t");
+            if (f.length >= 4 && f[3].equals(Long.toString(e.pid()))) {
+                at.putIfAbsent(f[2] + " " + f[1], Long.parseLong(f[0]) / 1000);
+            }
+        }
+        for (String line : run.lines("cold/harness-" + i + ".err.tsv")) {
+            String[] f = line.split("\t", 2);
+            if (f.length == 2 && f[1].contains("JVM ready in")) {
+                at.putIfAbsent("remote JVM ready (agent connected, HELLO)", Long.parseLong(f[0]));
+            }
+            Matcher m = f.length == 2 ? TRACE.matcher(f[1]) : null;
+            if (m != null && m.find()) {
+                traces.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Double.parseDouble(m.group(2)) / 1000);
+            }
+        }
+        at.put("test started (remote class at its first test: READY)", t.start());
+        at.put("test finished (RESULT)", t.end());
+        return at;
+    }
+
+    /** JUnit's first run in a fresh s390x JVM, without and with an application CDS archive. */
+    private static void lever(RunData run, Output out) throws IOException {
+        List<Double> nocds = new ArrayList<>(), cds = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            for (String kind : List.of("nocds", "cds")) {
+                Events c = run.events("cold/" + kind + "-" + i + ".events.tsv");
+                if (c != null && c.ok(1)) {
+                    (kind.equals("cds") ? cds : nocds).add((c.clazz(1).end() - c.jvmStartUs()) / 1e6);
+                }
+            }
+        }
+        if (!nocds.isEmpty()) {
+            out.p(f("\nA lever, measured: JUnit's first run of the one-test class in a fresh s390x JVM (JVM start -> class"
+                    + " finished; what opening the remote class waits for), with the agent's JVM flags: %s (runs: %s);"
+                    + " with an application CDS archive of the same class path (-XX:SharedArchiveFile, made once with"
+                    + " -XX:ArchiveClassesAtExit): %s (runs: %s).", s(median(nocds)), list(nocds),
+                    cds.isEmpty() ? "n/a" : s(median(cds)), list(cds)));
+        }
+    }
+}

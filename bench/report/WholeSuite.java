@@ -1,0 +1,44 @@
+package report;
+
+import static report.Fmt.f;
+import static report.Fmt.list;
+import static report.Fmt.s;
+import static report.Fmt.yes;
+
+import java.io.IOException;
+
+/**
+ * Figure 3, whole suite: the generated 100-test project with @RunsOn("s390x"), host `mvn -o test`
+ * (suite.s390x), against the same project built inside an s390x container (suite.container), with
+ * the native build as a reference (suite.native); interleaved rounds, medians.
+ */
+final class WholeSuite {
+
+    private WholeSuite() {
+    }
+
+    static void report(RunData run, Output out) throws IOException {
+        double[] h = run.medianRun("suite.s390x"), c = run.medianRun("suite.container"), n = run.medianRun("suite.native");
+        if (h == null && c == null) {
+            return;
+        }
+        boolean ok = h != null && c != null && h[1] == 0 && c[1] == 0;
+        int rounds = run.runs("suite.s390x");
+        out.row("3. whole suite, 100 tests, s390x" + (rounds > 1 ? f(" (median of %d)", rounds) : ""),
+                h == null ? "not measured" : s(h[0]) + (h[1] == 0 ? "" : " (FAILED)"),
+                c == null ? "not measured" : "mvn -o test inside an s390x container: " + s(c[0])
+                        + (c[1] == 0 ? "" : " (FAILED)"),
+                ok ? f("%.2fx faster", c[0] / h[0]) : "", ">= 4x faster", yes(ok && c[0] / h[0] >= 4));
+        out.noise(run.busy("suite.s390x", "suite.container"));
+        out.h("Figure 3: whole suite (where the time goes, from Maven's timestamps)");
+        out.p(f("Runs, interleaved: harness %s; container %s; native %s. The breakdowns below are of the last round.",
+                list(run.okSeconds("suite.s390x")), list(run.okSeconds("suite.container")), list(run.okSeconds("suite.native"))));
+        MavenLog.breakdown(run, out, "harness: host Maven, @RunsOn(\"s390x\") on each class", "suite.s390x");
+        MavenLog.breakdown(run, out, "baseline: Maven and JDK inside a linux/s390x container ("
+                + run.meta.getOrDefault("mvn_image", "") + ")", "suite.container");
+        MavenLog.breakdown(run, out, "reference: the same project natively on the host, no emulation", "suite.native");
+        if (n != null && h != null) {
+            out.p(f("\nThe harness adds %.1f s to the native build for 100 tests on s390x.", h[0] - n[0]));
+        }
+    }
+}
