@@ -3,7 +3,7 @@ package io.github.multiarch.junit;
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.arch.Architecture;
 import io.github.multiarch.junit.internal.remote.Agent;
-import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.Message;
 import io.github.multiarch.junit.internal.remote.Outcome;
 import io.github.multiarch.junit.internal.remote.RemoteThrowable;
 import io.github.multiarch.junit.internal.remote.ThrowableCodec;
@@ -11,7 +11,9 @@ import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Host side of one remote session: the annotated class (or method) running in the warm
@@ -26,6 +28,40 @@ final class RemoteSession implements AutoCloseable {
 
     /** A remote test's outcome, with its output and failure. */
     record Result(Outcome outcome, Throwable failure, byte[] out, byte[] err) {
+
+        /**
+         * Reports this outcome as the host's own, the one mapping of outcomes to what a test
+         * throws: nothing for a pass; the remote failure (or a stand-in) for a failed or aborted
+         * test; for a test the remote run never ran, a failure that says so, never a pass.
+         *
+         * @param what the test, as the report names it
+         */
+        void rethrow(String what, Architecture arch) throws Throwable {
+            switch (outcome) {
+                case SUCCESSFUL:
+                    return;
+                case ABORTED:
+                    throw failure != null ? failure : new TestAbortedException("aborted on " + arch);
+                case FAILED:
+                    throw failure != null ? failure : new AssertionError("failed on " + arch + " without an exception");
+                default:
+                    throw notRun(what, arch);
+            }
+        }
+
+        /**
+         * The failure of a test the remote JUnit run did not run: filtered or disabled there, or
+         * the run ended before reaching it ({@code failure}, when the run ended with one, is then the evidence).
+         */
+        private MultiarchException notRun(String what, Architecture arch) {
+            String notRun = what + " was not run by the remote JUnit run on " + arch;
+            if (failure != null) {
+                return new MultiarchException(notRun + ": that run ended before reaching it, with " + failure
+                        + ". Nothing ran, so it is not reported as passed.", failure);
+            }
+            return new MultiarchException(notRun + ": JUnit there disabled or filtered it (a condition evaluated"
+                    + " differently, or a different test order). Nothing ran, so it is not reported as passed.");
+        }
     }
 
     /**
@@ -35,9 +71,9 @@ final class RemoteSession implements AutoCloseable {
     interface Channel {
         int id();
 
-        void send(Frame frame);
+        void send(Message message);
 
-        /** The next frame of this session, or the news that its runtime is gone. */
+        /** The next message of this session, or the news that its runtime is gone. */
         RemoteRuntime.Event next() throws InterruptedException;
 
         /** Whether the runtime of this session still runs. */
@@ -90,13 +126,13 @@ final class RemoteSession implements AutoCloseable {
             if (event.lost() != null) {
                 throw event.lost();
             }
-            Frame frame = event.frame();
-            if (frame.kind() == Frame.Kind.READY) {
+            Message message = event.message();
+            if (message instanceof Message.Ready) {
                 return;
             }
-            if (frame.kind() == Frame.Kind.FINISHED) {
+            if (message instanceof Message.Finished end) {
                 finished = true;
-                Throwable failure = classOutcome(session, frame);
+                Throwable failure = classOutcome(session, end);
                 if (failure != null) {
                     throw failure;
                 }
@@ -107,20 +143,21 @@ final class RemoteSession implements AutoCloseable {
 
     /**
      * Runs one test remotely and returns what the remote JVM said of it; what comes while it runs
-     * (REPORT frames: TestReporter entries; DYNAMIC frames: the dynamic tests of a factory) goes to
-     * {@code sideFrames}. If this thread is interrupted meanwhile (the host's
+     * goes to {@code reports} (its TestReporter entries) and {@code dynamics} (the dynamic tests of
+     * a factory). If this thread is interrupted meanwhile (the host's
      * {@code @Timeout}), the runtime is stopped, since the remote test may never end, and the next
      * test gets a fresh one. If the remote run finishes before the test's result (see
      * {@link #endedWithoutResult}), or its JVM goes away, the wait ends there.
      */
-    synchronized Result run(String key, java.util.function.Consumer<Frame> sideFrames) throws Throwable {
+    synchronized Result run(String key, Consumer<Message.Report> reports, Consumer<Message.Dynamic> dynamics)
+            throws Throwable {
         if (session == null || !session.isAlive()) {
             open();
         }
         if (finished) {
             return new Result(Outcome.NOT_RUN, null, NO_OUTPUT, NO_OUTPUT);
         }
-        session.send(Frame.of(Frame.Kind.RUN, session.id(), key));
+        session.send(new Message.Run(session.id(), key));
         while (true) {
             RemoteRuntime.Event event;
             try {
@@ -133,16 +170,16 @@ final class RemoteSession implements AutoCloseable {
                 throw new io.github.multiarch.junit.internal.arch.MultiarchException("The " + architecture
                         + " JVM went away while running " + key + ". " + event.lost().getMessage(), event.lost());
             }
-            Frame frame = event.frame();
-            if (frame.kind() == Frame.Kind.REPORT || frame.kind() == Frame.Kind.DYNAMIC) {
-                sideFrames.accept(frame);
-            }
-            if (frame.kind() == Frame.Kind.RESULT && frame.text().equals(key)) {
-                return new Result(Outcome.valueOf(frame.detail()), decode(frame.failure()), frame.out(), frame.err());
-            }
-            if (frame.kind() == Frame.Kind.FINISHED) {
+            Message message = event.message();
+            if (message instanceof Message.Report report) {
+                reports.accept(report);
+            } else if (message instanceof Message.Dynamic dynamic) {
+                dynamics.accept(dynamic);
+            } else if (message instanceof Message.Result result && result.key().equals(key)) {
+                return new Result(result.outcome(), decode(result.failure()), result.out(), result.err());
+            } else if (message instanceof Message.Finished end) {
                 finished = true;
-                return endedWithoutResult(key, frame);
+                return endedWithoutResult(key, end);
             }
         }
     }
@@ -155,9 +192,9 @@ final class RemoteSession implements AutoCloseable {
      * ended without reaching the test (the agent says NOT_RUN after FINISHED when the RUN came
      * late): it was not run, with the run's failure, if any, as the evidence.
      */
-    private Result endedWithoutResult(String key, Frame finished) {
+    private Result endedWithoutResult(String key, Message.Finished finished) {
         Throwable failure = classFailure(session, finished);
-        if (isUnrecoverable(finished) && key.equals(finished.params().get(Agent.FINISHED_DURING))) {
+        if (finished.unrecoverable() && key.equals(finished.during())) {
             return new Result(Outcome.FAILED, failure, finished.out(), finished.err());
         }
         return new Result(Outcome.NOT_RUN, failure, NO_OUTPUT, NO_OUTPUT);
@@ -175,14 +212,14 @@ final class RemoteSession implements AutoCloseable {
             if (finished || !s.isAlive()) {
                 return;
             }
-            s.send(Frame.of(Frame.Kind.END, s.id(), ""));
+            s.send(new Message.End(s.id()));
             while (true) {
                 RemoteRuntime.Event event = s.next();
                 if (event.lost() != null) {
                     throw event.lost();
                 }
-                if (event.frame().kind() == Frame.Kind.FINISHED) {
-                    Throwable failure = classOutcome(s, event.frame());
+                if (event.message() instanceof Message.Finished end) {
+                    Throwable failure = classOutcome(s, end);
                     if (failure instanceof Exception e) {
                         throw e;
                     }
@@ -198,7 +235,7 @@ final class RemoteSession implements AutoCloseable {
     }
 
     /** The remote class is over: its output goes to this JVM's, and its failure (if any) is returned. */
-    private Throwable classOutcome(Channel channel, Frame finished) {
+    private Throwable classOutcome(Channel channel, Message.Finished finished) {
         replay(finished.out(), finished.err());
         return classFailure(channel, finished);
     }
@@ -208,20 +245,15 @@ final class RemoteSession implements AutoCloseable {
      * runtime of {@code channel} is stopped (its JVM is not used again), and the error comes back
      * as a {@link #standIn} that says where it happened.
      */
-    private Throwable classFailure(Channel channel, Frame finished) {
+    private Throwable classFailure(Channel channel, Message.Finished finished) {
         Throwable failure = decode(finished.failure());
-        if (!isUnrecoverable(finished)) {
+        if (!finished.unrecoverable()) {
             return failure;
         }
         channel.stopRuntime();
         String note = "in the " + architecture + " JVM, where JUnit treats it as unrecoverable and stopped the remote"
                 + " run; that JVM is not used again, the next test gets a fresh one";
         return failure == null ? new MultiarchException("An unrecoverable error occurred " + note) : standIn(failure, note);
-    }
-
-    /** Whether an error JUnit does not recover from stopped the remote run that sent {@code finished}. */
-    static boolean isUnrecoverable(Frame finished) {
-        return Boolean.parseBoolean(finished.params().get(Agent.FINISHED_UNRECOVERABLE));
     }
 
     /**
@@ -253,8 +285,8 @@ final class RemoteSession implements AutoCloseable {
         }
 
         @Override
-        public void send(Frame frame) {
-            session.send(frame);
+        public void send(Message message) {
+            session.send(message);
         }
 
         @Override

@@ -71,7 +71,7 @@ final class Binfmt {
      * run would reuse it and never meet the changed entries.
      */
     static void changed() {
-        io.github.multiarch.junit.internal.runtime.RuntimePool.closeAll();
+        SharedSession.runtimes().closeRuntimes();
     }
 
     static String read(Path p) {

@@ -65,7 +65,7 @@ class ClassDataArchiveTest {
         await("the detached training to make the archive").atMost(Duration.ofMinutes(5))
                 .pollInterval(Duration.ofSeconds(1)).until(() -> archives(cache).size() == 1);
         await("the training container to remove itself").atMost(Duration.ofMinutes(1))
-                .pollInterval(Duration.ofMillis(500)).until(() -> Docker.get().client().listContainersCmd()
+                .pollInterval(Duration.ofMillis(500)).until(() -> SharedSession.docker().client().listContainersCmd()
                         .withShowAll(true).withLabelFilter(Map.of(Docker.LABEL, "cds-training-s390x")).exec().isEmpty());
         List<Path> archives = archives(cache);
         assertThat(archives).singleElement().satisfies(a -> assertThat(a.getFileName().toString()).startsWith("s390x-"));

@@ -44,7 +44,7 @@ class CleanupTest {
 
     @Test
     void stoppedContainersOfDeadHostJvmsAreRemovedAndOthersAreNot() {
-        var client = Docker.get().client();
+        var client = SharedSession.docker().client();
         String bundle = "multiarch-qemu-bundle:" + Configuration.VERSION;
         long deadPid = 2_000_000_000L; // above any pid_max: no such process
         String orphan = client.createContainerCmd(bundle)
@@ -53,7 +53,7 @@ class CleanupTest {
                 .withLabels(Map.of(Docker.LABEL, "probe-s390x", Docker.LABEL_PID,
                         Long.toString(ProcessHandle.current().pid()))).exec().getId();
         try {
-            assertThat(Docker.get().removeLeftovers()).isGreaterThanOrEqualTo(1);
+            assertThat(SharedSession.docker().removeLeftovers()).isGreaterThanOrEqualTo(1);
             assertThat(containersOf(deadPid)).isEmpty();
             assertThat(containersOf(ProcessHandle.current().pid())).extracting(Container::getId).contains(ours);
         } finally {
@@ -68,14 +68,14 @@ class CleanupTest {
     }
 
     private static List<Container> containersOf(long pid) {
-        return Docker.get().client().listContainersCmd().withShowAll(true)
+        return SharedSession.docker().client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Docker.LABEL_PID, Long.toString(pid))).exec();
     }
 
     private static String logs(Container c) {
         StringBuilder sb = new StringBuilder();
         try {
-            Docker.get().client().logContainerCmd(c.getId()).withStdOut(true).withStdErr(true)
+            SharedSession.docker().client().logContainerCmd(c.getId()).withStdOut(true).withStdErr(true)
                     .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
                         @Override
                         public void onNext(com.github.dockerjava.api.model.Frame f) {

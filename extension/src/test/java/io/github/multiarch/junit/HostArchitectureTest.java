@@ -22,7 +22,7 @@ class HostArchitectureTest {
 
     @Test
     void theEnginesOwnArchitectureRunsNativelyWithNoProbeAndNoRegistrar() throws Exception {
-        Architecture engine = Docker.get().engineArchitecture();
+        Architecture engine = SharedSession.docker().engineArchitecture();
         long since = RegistrationTest.now();
 
         Class<?> nativeTest = engine.platform().equals("arm64") ? NativeArm64.class : NativeAmd64.class;
@@ -34,10 +34,10 @@ class HostArchitectureTest {
 
     @Test
     void theBundleOfTheEnginesArchitectureIsChosenByItself() throws Exception {
-        Architecture engine = Docker.get().engineArchitecture();
+        Architecture engine = SharedSession.docker().engineArchitecture();
         String other = engine.platform().equals("amd64") ? "arm64" : "amd64";
         String version = Configuration.VERSION;
-        var client = Docker.get().client();
+        var client = SharedSession.docker().client();
         // a bundle name whose plain tag is the other architecture's, as after pulling it on the wrong machine
         client.tagImageCmd("multiarch-qemu-bundle:" + version + "-" + other, "multiarch-test-bundle", "1").exec();
         try {
@@ -70,7 +70,7 @@ class HostArchitectureTest {
     /** The purpose labels of the containers this project created since {@code since}. */
     private static List<String> createdSince(long since) throws InterruptedException {
         List<String> purposes = new ArrayList<>();
-        Docker.get().client().eventsCmd()
+        SharedSession.docker().client().eventsCmd()
                 .withSince(Long.toString(since))
                 .withUntil(Long.toString(RegistrationTest.now() + 1))
                 .withEventFilter("create")

@@ -4,7 +4,8 @@ import io.github.multiarch.junit.internal.arch.MultiarchException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.multiarch.junit.internal.remote.Agent;
-import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.AgentSession;
+import io.github.multiarch.junit.internal.remote.Wire;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.PrintStream;
@@ -108,8 +109,24 @@ class HostileBytesTest {
         }
     }
 
+    /** Gives a remote test the agent's session it runs in. */
+    static final class SessionResolver implements org.junit.jupiter.api.extension.ParameterResolver {
+        @Override
+        public boolean supportsParameter(org.junit.jupiter.api.extension.ParameterContext parameter,
+                                         org.junit.jupiter.api.extension.ExtensionContext context) {
+            return parameter.getParameter().getType() == AgentSession.class;
+        }
+
+        @Override
+        public Object resolveParameter(org.junit.jupiter.api.extension.ParameterContext parameter,
+                                       org.junit.jupiter.api.extension.ExtensionContext context) {
+            return AgentSession.of(context).orElseThrow();
+        }
+    }
+
     @RunsOn("s390x")
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    @org.junit.jupiter.api.extension.ExtendWith(SessionResolver.class)
     static class SendsAnAbsurdFrame {
         @Test
         @Order(1)
@@ -123,13 +140,12 @@ class HostileBytesTest {
          */
         @Test
         @Order(2)
-        void sendsAFrameThatClaimsTwoGibibytes() throws Exception {
-            Object session = ((Map<?, ?>) field(Agent.class, null, "SESSIONS")).values().iterator().next();
-            Object agent = field(session.getClass(), session, "agent");
+        void sendsAFrameThatClaimsTwoGibibytes(AgentSession session) throws Exception {
+            Object agent = field(AgentSession.class, session, "outbox");
             DataOutputStream out = (DataOutputStream) field(Agent.class, agent, "out");
             synchronized (agent) { // as Agent.send: no frame of the agent's own in between
-                out.writeByte(Frame.Kind.RESULT.ordinal());
-                out.writeInt((Integer) field(session.getClass(), session, "id"));
+                out.writeByte(Wire.RESULT_TAG);
+                out.writeInt((Integer) field(AgentSession.class, session, "id"));
                 out.writeInt(0x8000_0000);
                 out.flush();
             }

@@ -99,7 +99,7 @@ class JUnitFeaturesTest {
 
     @Test
     void onlyTheSelectedMethodRunsRemotelyAsWithSurefiresDashDTest() {
-        org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+        Kit.engine()
                 .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod(Selection.class, "second"))
                 .configurationParameter("multiarch.image.s390x", Kit.S390X_IMAGE)
                 .execute().testEvents().assertStatistics(s -> s.started(1).succeeded(1));
@@ -107,7 +107,7 @@ class JUnitFeaturesTest {
 
     @Test
     void tagFiltersDecideOnTheHostWhichTestsRunRemotely() {
-        org.junit.platform.testkit.engine.EngineTestKit.engine("junit-jupiter")
+        Kit.engine()
                 .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectClass(Tagged.class))
                 .filters(org.junit.platform.launcher.TagFilter.excludeTags("slow"))
                 .configurationParameter("multiarch.image.s390x", Kit.S390X_IMAGE)

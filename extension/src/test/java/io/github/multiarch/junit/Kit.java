@@ -19,9 +19,14 @@ final class Kit {
     private Kit() {
     }
 
+    /** The Jupiter engine's test kit, its runs requests of this JVM's launcher session ({@link SharedSession}). */
+    static EngineTestKit.Builder engine() {
+        return EngineTestKit.engine(new SharedSession.Engine());
+    }
+
     /** Runs {@code testClass} with the suite's images plus {@code keyValues} (key, value, key, value...). */
     static EngineExecutionResults run(Class<?> testClass, String... keyValues) {
-        EngineTestKit.Builder kit = EngineTestKit.engine("junit-jupiter")
+        EngineTestKit.Builder kit = engine()
                 .selectors(selectClass(testClass))
                 .configurationParameter("multiarch.image.s390x", S390X_IMAGE)
                 .configurationParameter("multiarch.image.arm64", ARM64_IMAGE);

@@ -32,7 +32,7 @@ class PullTest {
         Kit.run(OnArm64.class, "multiarch.image.arm64", MULTI_PLATFORM)
                 .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
         assertHolds(Architecture.of("arm64"));
-        if (Docker.get().containerdStore()) { // one name, both platforms, each test on its own
+        if (SharedSession.docker().containerdStore()) { // one name, both platforms, each test on its own
             assertHolds(Architecture.of("s390x"));
             Kit.run(OnS390x.class, "multiarch.image.s390x", MULTI_PLATFORM)
                     .testEvents().assertStatistics(s -> s.started(1).succeeded(1));
@@ -42,24 +42,24 @@ class PullTest {
     }
 
     private static void assertHolds(Architecture arch) {
-        if (Docker.get().containerdStore()) {
-            assertThat(Docker.get().canCreate(MULTI_PLATFORM, arch)).as("the engine holds " + arch).isTrue();
+        if (SharedSession.docker().containerdStore()) {
+            assertThat(SharedSession.docker().canCreate(MULTI_PLATFORM, arch)).as("the engine holds " + arch).isTrue();
         } else {
-            assertThat(Docker.get().inspect(MULTI_PLATFORM).getArch()).isEqualTo(arch.imageArchitecture());
+            assertThat(SharedSession.docker().inspect(MULTI_PLATFORM).getArch()).isEqualTo(arch.imageArchitecture());
         }
     }
 
     private static void assertDoesNotHold(Architecture arch) {
-        if (Docker.get().containerdStore()) { // the engine refuses a container of a platform it lacks
-            assertThat(Docker.get().canCreate(MULTI_PLATFORM, arch)).as("the engine holds " + arch).isFalse();
+        if (SharedSession.docker().containerdStore()) { // the engine refuses a container of a platform it lacks
+            assertThat(SharedSession.docker().canCreate(MULTI_PLATFORM, arch)).as("the engine holds " + arch).isFalse();
         } else {
-            assertThat(Docker.get().inspect(MULTI_PLATFORM).getArch()).isNotEqualTo(arch.imageArchitecture());
+            assertThat(SharedSession.docker().inspect(MULTI_PLATFORM).getArch()).isNotEqualTo(arch.imageArchitecture());
         }
     }
 
     /** Removes the tag and the registry's digest references, so the next run starts with nothing pulled. */
     private static void untag(String image) {
-        var inspect = Docker.get().inspect(image);
+        var inspect = SharedSession.docker().inspect(image);
         String repository = image.substring(0, image.lastIndexOf(':'));
         java.util.List<String> refs = new java.util.ArrayList<>(java.util.List.of(image));
         if (inspect != null && inspect.getRepoDigests() != null) {
@@ -67,7 +67,7 @@ class PullTest {
         }
         for (String ref : refs) {
             try {
-                Docker.get().client().removeImageCmd(ref).withNoPrune(true).exec();
+                SharedSession.docker().client().removeImageCmd(ref).withNoPrune(true).exec();
             } catch (NotFoundException | com.github.dockerjava.api.exception.ConflictException e) {
                 // not there, or a running runtime still uses it: it goes with that runtime
             }

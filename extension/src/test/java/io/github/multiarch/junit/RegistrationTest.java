@@ -54,7 +54,7 @@ class RegistrationTest {
     /** How many registrar containers the engine created since {@code since} (epoch seconds). */
     static int bundleContainersSince(long since) throws InterruptedException {
         List<Event> events = new ArrayList<>();
-        Docker.get().client().eventsCmd()
+        SharedSession.docker().client().eventsCmd()
                 .withSince(Long.toString(since))
                 .withUntil(Long.toString(now() + 1))
                 .withEventFilter("create")

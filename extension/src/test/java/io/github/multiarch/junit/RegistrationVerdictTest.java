@@ -37,7 +37,7 @@ class RegistrationVerdictTest {
         sh("docker", "create", "--name", name, BUNDLE);
         try {
             sh("docker", "cp", name + ":/usr/libexec/multiarch-qemu-bundle/" + Configuration.VERSION + "-"
-                    + Docker.get().engineArchitecture().imageArchitecture() + "/qemu-s390x", hostQemu.toString());
+                    + SharedSession.docker().engineArchitecture().imageArchitecture() + "/qemu-s390x", hostQemu.toString());
         } finally {
             sh("docker", "rm", name);
         }
@@ -118,7 +118,7 @@ class RegistrationVerdictTest {
 
     @Test
     void theRegistrarsStatusAgreesWithTheKernelsFiles() {
-        Verdict verdict = Emulators.status(Docker.get(), BUNDLE, S390X);
+        Verdict verdict = Emulators.status(SharedSession.docker(), BUNDLE, S390X);
         Path entry = Binfmt.entriesFor(S390X).get(0);
         String kernel = Binfmt.read(entry);
 
@@ -126,7 +126,7 @@ class RegistrationVerdictTest {
         assertThat(verdict.entry()).isEqualTo(entry.getFileName().toString());
         assertThat(kernel).contains("interpreter " + verdict.interpreter()).contains("flags: " + verdict.flags());
         for (Architecture other : List.of(Architecture.of("riscv64"), Architecture.of("arm/v7"), Architecture.of("arm64"))) {
-            Verdict v = Emulators.status(Docker.get(), BUNDLE, other);
+            Verdict v = Emulators.status(SharedSession.docker(), BUNDLE, other);
             List<Path> entries = Binfmt.entriesFor(other);
             if (entries.isEmpty()) {
                 assertThat(v.isAbsent()).as(other + ": " + v).isTrue();
@@ -134,7 +134,7 @@ class RegistrationVerdictTest {
                 assertThat(v.entry()).as(other + ": " + v).isEqualTo(entries.get(0).getFileName().toString());
             }
         }
-        assertThat(Emulators.status(Docker.get(), BUNDLE, Docker.get().engineArchitecture()).state()).isEqualTo("native");
+        assertThat(Emulators.status(SharedSession.docker(), BUNDLE, SharedSession.docker().engineArchitecture()).state()).isEqualTo("native");
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.multiarch.junit.internal.remote.Agent;
-import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.Message;
 import io.github.multiarch.junit.internal.remote.Outcome;
 import io.github.multiarch.junit.internal.remote.RemoteThrowable;
 import io.github.multiarch.junit.internal.remote.ThrowableCodec;
@@ -44,10 +44,10 @@ class RemoteSessionTest {
         Scripted first = script(ready(), result(FIRST, Outcome.SUCCESSFUL), unrecoverable(SECOND, "provoked"));
         Scripted fresh = script(ready(), result(THIRD, Outcome.SUCCESSFUL), finished());
 
-        assertThat(session.run(FIRST, frame -> { }).outcome()).isEqualTo(Outcome.SUCCESSFUL);
-        RemoteSession.Result second = session.run(SECOND, frame -> { });
+        assertThat(session.run(FIRST, report -> { }, dynamic -> { }).outcome()).isEqualTo(Outcome.SUCCESSFUL);
+        RemoteSession.Result second = session.run(SECOND, report -> { }, dynamic -> { });
         assertThat(first.stopped).as("the JVM that threw it is stopped").isTrue();
-        RemoteSession.Result third = session.run(THIRD, frame -> { });
+        RemoteSession.Result third = session.run(THIRD, report -> { }, dynamic -> { });
         session.close();
 
         assertThat(second.outcome()).isEqualTo(Outcome.FAILED);
@@ -70,8 +70,8 @@ class RemoteSessionTest {
     void aRunThatFinishesWithoutTheTestsResultEndsTheWaitAndTheTestIsNotRun() throws Throwable {
         Scripted only = script(ready(), finished());
 
-        RemoteSession.Result first = session.run(FIRST, frame -> { });
-        RemoteSession.Result second = session.run(SECOND, frame -> { });
+        RemoteSession.Result first = session.run(FIRST, report -> { }, dynamic -> { });
+        RemoteSession.Result second = session.run(SECOND, report -> { }, dynamic -> { });
 
         assertThat(first.outcome()).isEqualTo(Outcome.NOT_RUN);
         assertThat(first.failure()).isNull();
@@ -94,7 +94,7 @@ class RemoteSessionTest {
     void aLostConnectionWhileATestRunsFailsThatTestSayingSo() throws Throwable {
         script(ready(), new RemoteRuntime.Event(null, new MultiarchException("The s390x JVM went away (exit code 137)")));
 
-        assertThatThrownBy(() -> session.run(FIRST, frame -> { }))
+        assertThatThrownBy(() -> session.run(FIRST, report -> { }, dynamic -> { }))
                 .isInstanceOf(MultiarchException.class)
                 .hasMessage("The s390x JVM went away while running " + FIRST + ". The s390x JVM went away (exit code 137)");
     }
@@ -123,33 +123,30 @@ class RemoteSessionTest {
     }
 
     private static RemoteRuntime.Event ready() {
-        return new RemoteRuntime.Event(Frame.of(Frame.Kind.READY, 1, ""), null);
+        return new RemoteRuntime.Event(new Message.Ready(1), null);
     }
 
     private static RemoteRuntime.Event result(String key, Outcome outcome) {
-        return new RemoteRuntime.Event(new Frame(Frame.Kind.RESULT, 1, key, outcome.name(), null, null, null, null), null);
+        return new RemoteRuntime.Event(new Message.Result(1, key, outcome, null, null, null), null);
     }
 
     private static RemoteRuntime.Event finished() {
-        return new RemoteRuntime.Event(new Frame(Frame.Kind.FINISHED, 1, "", Outcome.SUCCESSFUL.name(),
-                null, null, null, null), null);
+        return new RemoteRuntime.Event(new Message.Finished(1, Outcome.SUCCESSFUL, null, null, null, false, ""), null);
     }
 
     /** The FINISHED an agent sends when JUnit stopped its run with an OutOfMemoryError, during {@code key} if not null. */
     private static RemoteRuntime.Event unrecoverable(String key, String message) {
-        Map<String, String> params = key == null
-                ? Map.of(Agent.FINISHED_UNRECOVERABLE, "true")
-                : Map.of(Agent.FINISHED_UNRECOVERABLE, "true", Agent.FINISHED_DURING, key);
-        return new RemoteRuntime.Event(new Frame(Frame.Kind.FINISHED, 1, "", Outcome.FAILED.name(),
+        return new RemoteRuntime.Event(new Message.Finished(1, Outcome.FAILED,
                 ThrowableCodec.encode(new OutOfMemoryError(message)),
-                key == null ? null : ("stdout of " + key).getBytes(StandardCharsets.UTF_8), null, params), null);
+                key == null ? null : ("stdout of " + key).getBytes(StandardCharsets.UTF_8), null, true,
+                key == null ? "" : key), null);
     }
 
     /** A session whose frames are written in advance; it records what the host sends and does. */
     private static final class Scripted implements RemoteSession.Channel {
         private final int id;
         private final Deque<RemoteRuntime.Event> events;
-        private final List<Frame> sent = new ArrayList<>();
+        private final List<Message> sent = new ArrayList<>();
         boolean stopped;
         boolean forgotten;
 
@@ -159,7 +156,7 @@ class RemoteSessionTest {
         }
 
         List<String> sentRuns() {
-            return sent.stream().filter(f -> f.kind() == Frame.Kind.RUN).map(Frame::text).toList();
+            return sent.stream().filter(m -> m instanceof Message.Run).map(m -> ((Message.Run) m).key()).toList();
         }
 
         @Override
@@ -168,15 +165,15 @@ class RemoteSessionTest {
         }
 
         @Override
-        public void send(Frame frame) {
-            sent.add(frame);
+        public void send(Message message) {
+            sent.add(message);
         }
 
         @Override
         public RemoteRuntime.Event next() {
             if (events.isEmpty()) {
                 throw new AssertionError("The host waits for a frame session " + id + " never sends (it sent "
-                        + sent.stream().map(f -> f.kind() + " " + f.text()).toList() + ")");
+                        + sent + ")");
             }
             return events.removeFirst();
         }

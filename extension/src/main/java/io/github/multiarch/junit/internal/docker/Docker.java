@@ -29,14 +29,12 @@ import org.testcontainers.dockerclient.TransportConfig;
  *
  * @since 0.1.0
  */
-public final class Docker {
+public final class Docker implements AutoCloseable {
 
     /** Label on every container this project starts; its value says what the container is for. */
     public static final String LABEL = "io.github.multiarch";
     /** Label naming the process id of the host JVM that started the container. */
     public static final String LABEL_PID = "io.github.multiarch.pid";
-
-    private static Docker instance;
 
     /**
      * The API version from which a container's platform is chosen by the engine: the client
@@ -57,29 +55,49 @@ public final class Docker {
         this.info = info;
     }
 
-    /** The engine of this JVM; connects on first use. */
-    public static synchronized Docker get() {
-        if (instance == null) {
+    /**
+     * Connects to the engine, checks that it can be used, and removes what dead runs of this
+     * project left on it. The caller owns the result and closes it (see {@code Runtimes}).
+     */
+    public static Docker connect() {
+        DockerClient client = null;
+        try {
+            TransportConfig transport = DockerClientFactory.instance().getTransportConfig();
+            client = DockerClientProviderStrategy.getClientForConfig(transport);
+            client.pingCmd().exec();
+            Info info = client.infoCmd().exec();
+            String api = client.versionCmd().exec().getApiVersion();
+            requirePlatformSelection(info, api);
+            Docker docker = new Docker(client, String.valueOf(transport.getDockerHost()),
+                    hostIpAddress(transport.getDockerHost()), info);
+            docker.removeLeftovers();
+            return docker;
+        } catch (MultiarchException e) {
+            closeQuietly(client);
+            throw e;
+        } catch (RuntimeException e) {
+            closeQuietly(client);
+            throw new MultiarchException("Docker is not running, or not reachable from this JVM: " + e.getMessage()
+                    + "\nStart the engine (as root: `dockerd &`, or `systemctl start docker`; this project's"
+                    + " tools/engine.sh installs and starts Debian's docker.io), or point DOCKER_HOST at a running one.",
+                    e);
+        }
+    }
+
+    /** Closes the client's connections to the engine. */
+    @Override
+    public void close() {
+        closeQuietly(client);
+    }
+
+    private static void closeQuietly(DockerClient client) {
+        if (client != null) {
             try {
-                TransportConfig transport = DockerClientFactory.instance().getTransportConfig();
-                DockerClient client = DockerClientProviderStrategy.getClientForConfig(transport);
-                client.pingCmd().exec();
-                Info info = client.infoCmd().exec();
-                String api = client.versionCmd().exec().getApiVersion();
-                requirePlatformSelection(info, api);
-                instance = new Docker(client, String.valueOf(transport.getDockerHost()),
-                        hostIpAddress(transport.getDockerHost()), info);
-                instance.removeLeftovers();
-            } catch (MultiarchException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new MultiarchException("Docker is not running, or not reachable from this JVM: " + e.getMessage()
-                        + "\nStart the engine (as root: `dockerd &`, or `systemctl start docker`; this project's"
-                        + " tools/engine.sh installs and starts Debian's docker.io), or point DOCKER_HOST at a running one.",
-                        e);
+                client.close();
+            } catch (java.io.IOException | RuntimeException e) {
+                // nothing is left to release
             }
         }
-        return instance;
     }
 
     /**

@@ -17,10 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The program the runtime container starts: {@code java io.github.multiarch.junit.internal.remote.Agent PORT}.
@@ -35,10 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * @since 0.1.0
  */
-public final class Agent {
-
-    /** Configuration parameter naming the session in the remote Launcher request. */
-    public static final String SESSION_PARAMETER = "multiarch.agent.session";
+public final class Agent implements AgentSession.Outbox {
 
     /** Configuration parameter naming the architecture a session runs for (the run of a class template). */
     public static final String ARCHITECTURE_PARAMETER = "multiarch.agent.architecture";
@@ -46,29 +41,16 @@ public final class Agent {
     /** The line the agent prints when it is ready for the host to connect. */
     public static final String LISTENING = "multiarch-agent listening";
 
-    private static final Map<Integer, AgentSession> SESSIONS = new ConcurrentHashMap<>();
-
+    /** The sessions that take the host's commands, by id. */
+    private final Map<Integer, AgentSession> sessions = new ConcurrentHashMap<>();
     private final DataOutputStream out;
 
     private Agent(DataOutputStream out) {
         this.out = out;
     }
 
-    /** System property naming the class-data archive the JVM was started with (see {@link #HELLO_ARCHIVE}). */
+    /** System property naming the class-data archive the JVM was started with (whether it is mapped goes in Hello). */
     public static final String ARCHIVE_PROPERTY = "multiarch.cds.archive";
-
-    /** HELLO parameter: whether the archive of {@link #ARCHIVE_PROPERTY} is mapped into this JVM ("true"/"false"). */
-    public static final String HELLO_ARCHIVE = "archiveMapped";
-
-    /**
-     * FINISHED parameter, {@code "true"} when the remote JUnit run did not end but was stopped by
-     * an error JUnit does not recover from (its Launcher rethrows it, e.g. an
-     * {@link OutOfMemoryError}). The frame's failure is that error; the JVM is not to be used again.
-     */
-    public static final String FINISHED_UNRECOVERABLE = "unrecoverable";
-
-    /** FINISHED parameter, with {@link #FINISHED_UNRECOVERABLE}: the key of the test that was running then. */
-    public static final String FINISHED_DURING = "during";
 
     /** The exit code of a JVM that {@link #halt}s because a session could not report its end. */
     static final int HALT_UNREPORTABLE = 4;
@@ -122,8 +104,8 @@ public final class Agent {
         host.socket().setTcpNoDelay(true);
         Agent agent = new Agent(host.out());
         String archive = System.getProperty(ARCHIVE_PROPERTY);
-        agent.send(new Frame(Frame.Kind.HELLO, 0, System.getProperty("os.arch"), System.getProperty("java.version"),
-                null, null, null, archive == null ? null : Map.of(HELLO_ARCHIVE, Boolean.toString(isMapped(archive)))));
+        agent.send(new Message.Hello(System.getProperty("os.arch"), System.getProperty("java.version"),
+                archive == null ? null : isMapped(archive)));
         try {
             agent.serve(host.in());
         } catch (EOFException e) {
@@ -210,9 +192,7 @@ public final class Agent {
     static void runUngated(Class<?> testClass, String architecture, OutputStream frames) {
         Agent agent = new Agent(new DataOutputStream(frames));
         String selector = RemoteSelector.forClass(java.util.List.of(), testClass);
-        AgentSession session = new AgentSession(1, selector, Map.of(ARCHITECTURE_PARAMETER, architecture), agent, false);
-        SESSIONS.put(1, session);
-        session.run();
+        new AgentSession(1, selector, Map.of(ARCHITECTURE_PARAMETER, architecture), agent, false).run();
     }
 
     /** Whether {@code file} is mapped into this process: the JVM took the archive (it ignores an unusable one). */
@@ -224,36 +204,24 @@ public final class Agent {
         }
     }
 
-    /** The session a remote extension context belongs to, if this JVM is an agent running it. */
-    public static Optional<AgentSessionHandle> session(ExtensionContext context) {
-        return context.getConfigurationParameter(SESSION_PARAMETER)
-                .map(id -> SESSIONS.get(Integer.parseInt(id)))
-                .map(AgentSessionHandle::new);
-    }
-
     private void serve(DataInputStream in) throws IOException {
         while (true) {
-            Frame frame = Frame.readFrom(in);
-            switch (frame.kind()) {
-                case START:
-                    AgentSession session = new AgentSession(frame.session(), frame.text(), frame.params(), this, true);
-                    SESSIONS.put(frame.session(), session);
-                    Thread thread = new Thread(session, "multiarch-session-" + frame.session());
-                    thread.setDaemon(true);
-                    thread.start();
-                    break;
-                case RUN:
-                case END:
-                    AgentSession target = SESSIONS.get(frame.session());
-                    if (target != null) {
-                        target.command(frame);
-                    } else if (frame.kind() == Frame.Kind.RUN) {
-                        send(new Frame(Frame.Kind.RESULT, frame.session(), frame.text(), Outcome.NOT_RUN.name(),
-                                null, null, null, null));
-                    }
-                    break;
-                default:
-                    throw new IOException("Unexpected frame from the host: " + frame.kind());
+            Message message = Wire.read(in);
+            if (message instanceof Message.Start start) {
+                AgentSession session = new AgentSession(start.session(), start.selector(), start.params(), this, true);
+                sessions.put(start.session(), session);
+                Thread thread = new Thread(session, "multiarch-session-" + start.session());
+                thread.setDaemon(true);
+                thread.start();
+            } else if (message instanceof Message.Run || message instanceof Message.End) {
+                AgentSession target = sessions.get(message.session());
+                if (target != null) {
+                    target.command(message);
+                } else if (message instanceof Message.Run run) {
+                    send(new Message.Result(run.session(), run.key(), Outcome.NOT_RUN, null, null, null));
+                }
+            } else {
+                throw new IOException("Unexpected message from the host: " + Wire.name(message));
             }
         }
     }
@@ -273,13 +241,15 @@ public final class Agent {
         Runtime.getRuntime().halt(HALT_UNREPORTABLE);
     }
 
-    void sessionFinished(int id, AgentSession session) {
-        SESSIONS.remove(id, session);
+    @Override
+    public void finished(AgentSession session) {
+        sessions.remove(session.id(), session);
     }
 
-    synchronized void send(Frame frame) {
+    @Override
+    public synchronized void send(Message message) {
         try {
-            frame.withinLimit().writeTo(out);
+            Wire.write(Wire.withinLimit(message), out);
         } catch (IOException e) {
             // the host is gone; the reader sees the end of the stream and halts the JVM
         }

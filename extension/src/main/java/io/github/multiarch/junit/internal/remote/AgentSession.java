@@ -2,12 +2,16 @@ package io.github.multiarch.junit.internal.remote;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.store.Namespace;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -15,27 +19,44 @@ import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Agent side of one session: runs the selected class (or method) with JUnit's Launcher in this
- * JVM, and lets each test method run only when the host asks for it ({@link #gate}), so the
- * remote lifecycle ({@code @BeforeAll} once, {@code @BeforeEach} per test, ...) follows the
- * host's own run test by test.
+ * JVM, and lets each test run only when the host asks for it ({@link #gate}), so the remote
+ * lifecycle ({@code @BeforeAll} once, {@code @BeforeEach} per test, ...) follows the host's own
+ * run test by test.
  *
- * <p>The host sends {@code RUN key} for the tests it runs, in its order, then {@code END}. At
- * each test the remote run reaches, the gate waits for the host's next command: the same key
- * runs the test; another key means the host does not run this one (filtered or disabled there),
- * so it is skipped and the command kept for the next test; {@code END} skips the rest.
+ * <p>The host sends {@link Message.Run} for the tests it runs, in its order, then
+ * {@link Message.End}. At each test the remote run reaches, the gate waits for the host's next
+ * command: the same key runs the test; another key means the host does not run this one
+ * (filtered or disabled there), so it is skipped and the command kept for the next test;
+ * {@code End} skips the rest.
+ *
+ * <p>The session runs in a launcher session of its own, whose store holds it: that is how the
+ * extension, in this JVM, finds the session its tests belong to ({@link #of}).
  *
  * @since 0.1.0
  */
-final class AgentSession implements TestExecutionListener, Runnable {
+public final class AgentSession implements TestExecutionListener, Runnable {
+
+    /** Where a session's launcher session store holds it (the extension reads it with the same parts). */
+    static final String STORE_NAMESPACE = "io.github.multiarch.junit.agent";
+
+    /** Where a session's messages go: the host's connection (or, in tests and training runs, a list or nothing). */
+    interface Outbox {
+        void send(Message message);
+
+        /** The session will take no more commands. */
+        default void finished(AgentSession session) {
+        }
+    }
 
     private final int id;
     private final String selector;
     private final Map<String, String> params;
-    private final Agent agent;
-    private final BlockingQueue<Frame> commands = new LinkedBlockingQueue<>();
+    private final Outbox outbox;
+    private final BlockingQueue<Message> commands = new LinkedBlockingQueue<>();
     private final OutputCapture.Buffers buffers = new OutputCapture.Buffers();
 
-    private Frame pending;
+    /** The host's command the gate holds (a {@link Message.Run} or {@link Message.End}), not yet acted on. */
+    private Message pending;
     private boolean finished;
     private boolean ended;
     private boolean readySent;
@@ -53,29 +74,35 @@ final class AgentSession implements TestExecutionListener, Runnable {
     /** Whether each test waits for the host's command; a training run runs them all. */
     private final boolean gated;
 
-    AgentSession(int id, String selector, Map<String, String> params, Agent agent, boolean gated) {
+    AgentSession(int id, String selector, Map<String, String> params, Outbox outbox, boolean gated) {
         this.gated = gated;
         this.id = id;
         this.selector = selector;
         this.params = params;
-        this.agent = agent;
+        this.outbox = outbox;
     }
 
-    /** Queues a RUN or END from the host; once the remote run is over, a RUN is answered NOT_RUN at once. */
-    synchronized void command(Frame frame) {
+    /** The session the tests of {@code context} run in, if this JVM runs them as an agent's session. */
+    public static Optional<AgentSession> of(ExtensionContext context) {
+        return Optional.ofNullable(context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION,
+                ExtensionContext.Namespace.create(STORE_NAMESPACE)).get(AgentSession.class, AgentSession.class));
+    }
+
+    /** Queues a Run or End from the host; once the remote run is over, a Run is answered NOT_RUN at once. */
+    synchronized void command(Message command) {
         if (!finished) {
-            commands.add(frame);
-        } else if (frame.kind() == Frame.Kind.RUN) {
-            notRun(frame.text());
+            commands.add(command);
+        } else if (command instanceof Message.Run run) {
+            notRun(run.key());
         }
     }
 
     @Override
     public void run() {
         OutputCapture.attach(buffers);
-        try {
+        try (LauncherSession launcher = LauncherFactory.openSession()) {
+            launcher.getStore().put(Namespace.create(STORE_NAMESPACE), AgentSession.class, this);
             Map<String, String> config = new HashMap<>(params);
-            config.put(Agent.SESSION_PARAMETER, Integer.toString(id));
             // One test at a time, in the host's order: the gate follows the host's run test by test.
             // (A junit-platform.properties that enables parallel execution is read here too.)
             config.put("junit.jupiter.execution.parallel.enabled", "false");
@@ -83,7 +110,7 @@ final class AgentSession implements TestExecutionListener, Runnable {
                     .selectors(RemoteSelector.decode(selector))
                     .configurationParameters(config)
                     .build();
-            LauncherFactory.create().execute(request, this);
+            launcher.getLauncher().execute(request, this);
         } catch (Throwable t) {
             stoppedBy(t);
         } finally {
@@ -126,8 +153,11 @@ final class AgentSession implements TestExecutionListener, Runnable {
         }
     }
 
-    /** Called by the extension, in this session's launcher thread, before each test (see {@link TestKey#isTest}). */
-    ConditionEvaluationResult gate(ExtensionContext context) {
+    /**
+     * The gate in front of each test (see {@link TestKey#isTest}), called by the extension in this
+     * session's launcher thread: waits for the host's decision on the test of {@code context}.
+     */
+    public ConditionEvaluationResult gate(ExtensionContext context) {
         String key = TestKey.of(context);
         readyOnce();
         if (ended) {
@@ -141,11 +171,11 @@ final class AgentSession implements TestExecutionListener, Runnable {
         if (!awaitCommand()) {
             return ConditionEvaluationResult.disabled("interrupted");
         }
-        if (pending.kind() == Frame.Kind.END) {
+        if (pending instanceof Message.End) {
             ended = true;
             return ConditionEvaluationResult.disabled("the host runs no more tests of this class");
         }
-        if (pending.text().equals(key)) {
+        if (((Message.Run) pending).key().equals(key)) {
             pending = null;
             currentId = context.getUniqueId();
             buffers.drain(); // what came before belongs to no test
@@ -155,16 +185,15 @@ final class AgentSession implements TestExecutionListener, Runnable {
     }
 
     @Override
-    public void reportingEntryPublished(TestIdentifier identifier, org.junit.platform.engine.reporting.ReportEntry entry) {
+    public void reportingEntryPublished(TestIdentifier identifier, ReportEntry entry) {
         if (isCurrentOrBelow(identifier)) {
-            send(new Frame(Frame.Kind.REPORT, id, TestKey.normalize(currentId), null, null, null, null,
-                    entry.getKeyValuePairs()));
+            send(new Message.Report(id, TestKey.normalize(currentId), entry.getKeyValuePairs()));
         }
     }
 
     /**
      * A test (or a container of tests) the remote JUnit run skips: a condition disabled it here,
-     * in this JVM, while the host ran its own conditions and may have asked for it. Each RUN for
+     * in this JVM, while the host ran its own conditions and may have asked for it. Each Run for
      * it, or for a test inside it, is answered at once, as aborted with the remote reason, so the
      * host neither waits for a result that never comes nor reports a test that did not run.
      */
@@ -181,10 +210,10 @@ final class AgentSession implements TestExecutionListener, Runnable {
         }
         readyOnce(); // the host waits for it before it asks for any test
         while (!ended && awaitCommand()) {
-            if (pending.kind() != Frame.Kind.RUN || !(pending.text().equals(key) || pending.text().startsWith(key + "/"))) {
+            if (!(pending instanceof Message.Run run) || !(run.key().equals(key) || run.key().startsWith(key + "/"))) {
                 return; // the host asks for a later test (or ends): kept for the gate
             }
-            send(skipped(pending.text(), reason));
+            send(skipped(run.key(), reason));
             pending = null;
         }
     }
@@ -209,28 +238,30 @@ final class AgentSession implements TestExecutionListener, Runnable {
     /** Tells the host, once, that the remote class is set up and waits for its commands. */
     private void readyOnce() {
         if (!readySent) {
-            send(Frame.of(Frame.Kind.READY, id, ""));
+            send(new Message.Ready(id));
             readySent = true;
         }
     }
 
-    private Frame skipped(String key, String reason) {
-        return outcomeFrame(Frame.Kind.RESULT, key, Outcome.ABORTED, new org.opentest4j.TestAbortedException(
-                "Disabled in the remote JVM (os.arch " + System.getProperty("os.arch") + "): " + reason), null);
+    private Message.Result skipped(String key, String reason) {
+        byte[][] output = buffers.drain();
+        return new Message.Result(id, key, Outcome.ABORTED, ThrowableCodec.encode(new org.opentest4j.TestAbortedException(
+                "Disabled in the remote JVM (os.arch " + System.getProperty("os.arch") + "): " + reason)),
+                output[0], output[1]);
     }
 
     @Override
     public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
+        String key = TestKey.normalize(identifier.getUniqueId());
         if (identifier.getUniqueId().equals(currentId)) {
-            send(outcomeFrame(Frame.Kind.RESULT, identifier, result, null));
+            byte[][] output = buffers.drain();
+            send(new Message.Result(id, key, outcome(result), failure(result), output[0], output[1]));
             currentId = null;
-        } else if (isCurrentOrBelow(identifier)) {
-            // a dynamic test (or container) of the @TestFactory the host asked for
-            Map<String, String> node = new HashMap<>();
-            node.put("displayName", identifier.getDisplayName());
-            node.put("container", Boolean.toString(identifier.isContainer()));
-            node.put("parent", identifier.getParentId().map(TestKey::normalize).orElse(""));
-            send(outcomeFrame(Frame.Kind.DYNAMIC, identifier, result, node));
+        } else if (isCurrentOrBelow(identifier)) { // a dynamic test (or container) of the @TestFactory the host asked for
+            byte[][] output = buffers.drain();
+            send(new Message.Dynamic(id, key, outcome(result), failure(result), output[0], output[1],
+                    identifier.getDisplayName(), identifier.isContainer(),
+                    identifier.getParentId().map(TestKey::normalize).orElse("")));
         } else if (identifier.isContainer() && result.getStatus() != TestExecutionResult.Status.SUCCESSFUL
                 && containerFailure == null) {
             containerFailure = result.getThrowable().orElse(null);
@@ -240,65 +271,46 @@ final class AgentSession implements TestExecutionListener, Runnable {
         }
     }
 
-    /** The RESULT or DYNAMIC frame of a node JUnit finished here. */
-    private Frame outcomeFrame(Frame.Kind kind, TestIdentifier identifier, TestExecutionResult result,
-                               Map<String, String> params) {
-        return outcomeFrame(kind, TestKey.normalize(identifier.getUniqueId()), outcome(result),
-                result.getThrowable().orElse(null), params);
-    }
-
-    /** A RESULT or DYNAMIC frame: the node's key, outcome, failure and the output since the last one. */
-    private Frame outcomeFrame(Frame.Kind kind, String key, Outcome outcome, Throwable failure,
-                               Map<String, String> params) {
-        byte[][] output = buffers.drain();
-        return new Frame(kind, id, key, outcome.name(), ThrowableCodec.encode(failure), output[0], output[1], params);
-    }
-
     private boolean isCurrentOrBelow(TestIdentifier identifier) {
         return currentId != null && identifier.getUniqueId().startsWith(currentId);
     }
 
     private void finish() {
-        // (no READY if no test was reached: FINISHED tells the host's open() what happened, e.g. a failed @BeforeAll)
-        if (pending != null && pending.kind() == Frame.Kind.RUN) {
-            notRun(pending.text());
+        // (no Ready if no test was reached: Finished tells the host's open() what happened, e.g. a failed @BeforeAll)
+        if (pending instanceof Message.Run run) {
+            notRun(run.key());
         }
         synchronized (this) {
             finished = true;
-            Frame f;
-            while ((f = commands.poll()) != null) {
-                if (f.kind() == Frame.Kind.RUN) {
-                    notRun(f.text());
+            Message m;
+            while ((m = commands.poll()) != null) {
+                if (m instanceof Message.Run run) {
+                    notRun(run.key());
                 }
             }
         }
-        agent.sessionFinished(id, this);
+        outbox.finished(this);
         byte[][] output = buffers.drain();
         Outcome outcome = containerFailure == null ? Outcome.SUCCESSFUL : Outcome.FAILED;
         Throwable failure = unrecoverable != null ? unrecoverable : containerFailure;
-        send(new Frame(Frame.Kind.FINISHED, id, "", outcome.name(), ThrowableCodec.encode(failure),
-                output[0], output[1], finishedParams()));
-    }
-
-    /** The FINISHED frame's parameters: whether, and during which test, an unrecoverable error stopped the run. */
-    private Map<String, String> finishedParams() {
-        if (unrecoverable == null) {
-            return null;
-        }
-        Map<String, String> params = new HashMap<>();
-        params.put(Agent.FINISHED_UNRECOVERABLE, "true");
-        if (unrecoverableDuring != null) {
-            params.put(Agent.FINISHED_DURING, TestKey.normalize(unrecoverableDuring));
-        }
-        return params;
+        send(new Message.Finished(id, outcome, ThrowableCodec.encode(failure), output[0], output[1],
+                unrecoverable != null, unrecoverableDuring == null ? "" : TestKey.normalize(unrecoverableDuring)));
     }
 
     private void notRun(String key) {
-        send(new Frame(Frame.Kind.RESULT, id, key, Outcome.NOT_RUN.name(), null, null, null, null));
+        send(new Message.Result(id, key, Outcome.NOT_RUN, null, null, null));
     }
 
-    private void send(Frame frame) {
-        agent.send(frame);
+    int id() {
+        return id;
+    }
+
+    private void send(Message message) {
+        outbox.send(message);
+    }
+
+    private static byte[] failure(TestExecutionResult result) {
+        return ThrowableCodec.encode(result.getThrowable().orElse(null));
     }
 
     private static Outcome outcome(TestExecutionResult result) {

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * {@link #TAIL} bytes. What lies between is dropped as it comes, counted, and shown by
  * {@link #drain} as {@code [... N bytes of output dropped by multiarch ...]} in its place. So a
  * test that prints hundreds of MiB costs the agent's heap, the frame of its result and the host
- * at most {@code HEAD + TAIL} bytes per stream, and the frame stays within {@link Frame#MAX_BYTES}.
+ * at most {@code HEAD + TAIL} bytes per stream, and the frame stays within {@link Wire#MAX_BYTES}.
  *
  * <p>Not thread-safe; {@link OutputCapture} serializes access.
  *

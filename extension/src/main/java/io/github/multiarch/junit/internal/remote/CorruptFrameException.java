@@ -3,8 +3,8 @@ package io.github.multiarch.junit.internal.remote;
 import java.io.IOException;
 
 /**
- * A connection's bytes are not a frame this side accepts (an unknown kind, a length beyond
- * {@link Frame#MAX_BYTES}, too many parameters): the stream cannot be trusted from there on, so
+ * A connection's bytes are not a frame this side accepts (see {@link Wire}) (an unknown kind, a length beyond
+ * {@link Wire#MAX_BYTES}, too many parameters): the stream cannot be trusted from there on, so
  * the connection is dropped, unlike at a plain end of the stream.
  *
  * @since 0.2.0

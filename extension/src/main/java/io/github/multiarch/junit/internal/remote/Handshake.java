@@ -10,7 +10,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The first bytes on a runtime's connection, before any {@link Frame}: the host proves that it is
+ * The first bytes on a runtime's connection, before any frame ({@link Wire}): the host proves that it is
  * the one that started the container, and both sides check that they speak the same protocol.
  *
  * <p>The host makes a random token per runtime ({@link #newToken}) and gives it to the container
@@ -36,10 +36,11 @@ public final class Handshake {
     public static final String TOKEN_ENV = "MULTIARCH_AGENT_TOKEN";
 
     /**
-     * The version of the wire format ({@code Frame}, this handshake, the encodings they carry).
-     * 1 was 0.1.0's, without a handshake; change it with any change of format.
+     * The version of the wire format ({@link Wire}, this handshake, the encodings they carry).
+     * 1 was 0.1.0's, without a handshake; 2 added the handshake (one frame shape for every kind);
+     * 3 has one record per kind of {@link Message}. Change it with any change of format.
      */
-    public static final int PROTOCOL_VERSION = 2;
+    public static final int PROTOCOL_VERSION = 3;
 
     /** "MARC": the first bytes both ways. */
     static final int MAGIC = 0x4D415243;

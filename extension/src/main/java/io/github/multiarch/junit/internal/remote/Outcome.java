@@ -1,8 +1,8 @@
 package io.github.multiarch.junit.internal.remote;
 
 /**
- * How a remote test or class ended, as carried in {@link Frame.Kind#RESULT} and
- * {@link Frame.Kind#FINISHED} frames.
+ * How a remote test or class ended, as carried in {@link Message.Result} and
+ * {@link Message.Finished} messages.
  *
  * @since 0.1.0
  */

@@ -55,8 +55,6 @@ public final class ClassDataArchive {
 
     /** Where the cache directory is mounted in containers. */
     static final String REMOTE_DIR = "/multiarch/cds";
-    /** The test class of the training run. */
-    static final String TRAINING_CLASS = "io.github.multiarch.junit.ArchiveTraining";
     /** The longest a training container runs (under emulation on a slow host it takes minutes). */
     static final int TRAINING_LIMIT_SECONDS = 900;
     /**
@@ -70,47 +68,60 @@ public final class ClassDataArchive {
             rm -f "$TMP" "$TMP.log"
             """.formatted(TRAINING_LIMIT_SECONDS);
     private static final int KEEP = 4;
-    private static final Set<Path> TRAININGS = ConcurrentHashMap.newKeySet();
-    private static final Map<List<Path>, Layout> LAYOUTS = new ConcurrentHashMap<>();
 
     /** The class path in the runtime's order, how many leading jars the archive covers, or why none. */
     private record Layout(List<Path> classpath, int jars, String whyNone) {
     }
 
+    /**
+     * Plans the archives of the runtimes of one launcher session ({@link Runtimes}): remembers each
+     * class path's layout, and which trainings this session started.
+     */
+    static final class Planner {
+        private final Map<List<Path>, Layout> layouts = new ConcurrentHashMap<>();
+        private final Set<Path> trainings = ConcurrentHashMap.newKeySet();
+
+        /**
+         * The archive for a runtime of {@code imageId} with the host's {@code classpath}.
+         *
+         * @param cacheDir where archives are kept; {@code null} when they are switched off
+         * @param trainingClass the test class a training run runs: the paths a real session takes
+         */
+        ClassDataArchive plan(Path cacheDir, Docker docker, Architecture arch, String imageId, List<Path> classpath,
+                              String trainingClass) {
+            Layout layout;
+            if (cacheDir == null) {
+                layout = new Layout(classpath, 0, "switched off (multiarch.cds=false)");
+            } else if (!docker.isLocal()) {
+                layout = new Layout(classpath, 0, "the engine is remote");
+            } else { // (reads the directories and jars: once per class path, and only when an archive may be used)
+                layout = layouts.computeIfAbsent(List.copyOf(classpath), ClassDataArchive::layout);
+            }
+            if (layout.jars == 0) {
+                return new ClassDataArchive(this, layout, null, trainingClass);
+            }
+            return new ClassDataArchive(this, layout,
+                    cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout) + ".jsa"), trainingClass);
+        }
+    }
+
+    private final Planner planner;
+    private final String trainingClass;
     private final Layout layout;
     private final Path file;
     /** Whether the archive existed when this runtime was planned (decided once: a training may finish meanwhile). */
     private final boolean present;
 
-    private ClassDataArchive(Layout layout, Path file) {
+    private ClassDataArchive(Planner planner, Layout layout, Path file, String trainingClass) {
+        this.planner = planner;
+        this.trainingClass = trainingClass;
         this.layout = layout;
         this.file = file;
         this.present = file != null && Files.isRegularFile(file);
     }
 
-    /**
-     * The archive for a runtime of {@code imageId} with the host's {@code classpath}.
-     *
-     * @param cacheDir where archives are kept; {@code null} when they are switched off
-     */
-    public static ClassDataArchive plan(Path cacheDir, Docker docker, Architecture arch, String imageId,
-                                        List<Path> classpath) {
-        Layout layout;
-        if (cacheDir == null) {
-            layout = new Layout(classpath, 0, "switched off (multiarch.cds=false)");
-        } else if (!docker.isLocal()) {
-            layout = new Layout(classpath, 0, "the engine is remote");
-        } else { // (reads the directories and jars: once per class path, and only when an archive may be used)
-            layout = LAYOUTS.computeIfAbsent(List.copyOf(classpath), ClassDataArchive::layout);
-        }
-        if (layout.jars == 0) {
-            return new ClassDataArchive(layout, null);
-        }
-        return new ClassDataArchive(layout, cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout) + ".jsa"));
-    }
-
     /** The class path of the runtime, in its order. */
-    public List<Path> classpath() {
+    List<Path> classpath() {
         return layout.classpath;
     }
 
@@ -140,7 +151,7 @@ public final class ClassDataArchive {
      *
      * @return a few words for the runtime's "ready" line
      */
-    public String afterStart(Docker docker, Architecture arch, String imageId, RemoteRuntime runtime) {
+    String afterStart(Docker docker, Architecture arch, String imageId, RemoteRuntime runtime) {
         if (file == null) {
             return "no class-data archive: " + layout.whyNone;
         }
@@ -164,8 +175,8 @@ public final class ClassDataArchive {
     }
 
     private void train(Docker docker, Architecture arch, String imageId) {
-        if (!TRAININGS.add(file)) {
-            return; // this JVM started it already
+        if (!planner.trainings.add(file)) {
+            return; // this session started it already
         }
         Path dir = file.getParent();
         String tmp = file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
@@ -177,7 +188,7 @@ public final class ClassDataArchive {
             List<String> args = new ArrayList<>(List.of("-c", TRAINING_SCRIPT, "training"));
             args.addAll(RemoteRuntime.JVM_FLAGS);
             args.add("-XX:ArchiveClassesAtExit=" + REMOTE_DIR + "/" + tmp);
-            args.addAll(List.of(Agent.class.getName(), Agent.TRAIN, TRAINING_CLASS, arch.platform()));
+            args.addAll(List.of(Agent.class.getName(), Agent.TRAIN, trainingClass, arch.platform()));
             docker.startDetached(imageId, arch, List.of("sh"), args, "cds-training-" + arch.platform(), binds,
                     List.of(RemoteRuntime.classpathEnv(jars), "TMP=" + REMOTE_DIR + "/" + tmp,
                             "ARCHIVE=" + REMOTE_DIR + "/" + file.getFileName()));

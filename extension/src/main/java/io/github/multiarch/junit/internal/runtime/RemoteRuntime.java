@@ -16,7 +16,8 @@ import io.github.multiarch.junit.internal.arch.Architecture;
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.remote.Agent;
 import io.github.multiarch.junit.internal.remote.CorruptFrameException;
-import io.github.multiarch.junit.internal.remote.Frame;
+import io.github.multiarch.junit.internal.remote.Message;
+import io.github.multiarch.junit.internal.remote.Wire;
 import io.github.multiarch.junit.internal.remote.Handshake;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -56,8 +57,8 @@ public final class RemoteRuntime implements AutoCloseable {
             Long.getLong("multiarch.runtime.startTimeoutSeconds", 300));
     private static final int LOG_TAIL = 64 * 1024;
 
-    /** A frame for a session, or the news that the runtime is gone (then {@code lost} says why). */
-    public record Event(Frame frame, MultiarchException lost) {
+    /** A message for a session, or the news that the runtime is gone (then {@code lost} says why). */
+    public record Event(Message message, MultiarchException lost) {
     }
 
     private final Docker docker;
@@ -121,8 +122,8 @@ public final class RemoteRuntime implements AutoCloseable {
      *
      * @param archive the class path in the runtime's order, and the class-data archive to map, if any
      */
-    public static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
-                                      ClassDataArchive archive) {
+    static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
+                               ClassDataArchive archive) {
         DockerClient client = docker.client();
         List<Bind> binds = new ArrayList<>(classpathBinds(archive.classpath()));
         binds.addAll(archive.binds());
@@ -223,14 +224,13 @@ public final class RemoteRuntime implements AutoCloseable {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             Handshake.offer(out, in, token, "the " + arch + " JVM");
-            Frame hello = Frame.readFrom(in);
-            if (hello.kind() != Frame.Kind.HELLO) {
-                throw failure("The " + arch + " JVM answered " + hello.kind() + " instead of HELLO");
+            Message first = Wire.read(in);
+            if (!(first instanceof Message.Hello hello)) {
+                throw failure("The " + arch + " JVM answered " + Wire.name(first) + " instead of HELLO");
             }
-            remoteArch = hello.text();
-            remoteJava = hello.detail();
-            String mapped = hello.params().get(Agent.HELLO_ARCHIVE);
-            archiveMapped = mapped == null ? null : Boolean.valueOf(mapped);
+            remoteArch = hello.osArch();
+            remoteJava = hello.javaVersion();
+            archiveMapped = hello.archiveMapped();
             if (Architecture.find(remoteArch).orElse(null) != arch) {
                 throw failure("The JVM of image " + image + " reports os.arch=" + remoteArch + ", not " + arch);
             }
@@ -249,10 +249,10 @@ public final class RemoteRuntime implements AutoCloseable {
     private void read(DataInputStream in) {
         try {
             while (true) {
-                Frame frame = Frame.readFrom(in);
-                BlockingQueue<Event> queue = sessions.get(frame.session());
+                Message message = Wire.read(in);
+                BlockingQueue<Event> queue = sessions.get(message.session());
                 if (queue != null) {
-                    queue.add(new Event(frame, null));
+                    queue.add(new Event(message, null));
                 }
             }
         } catch (CorruptFrameException e) {
@@ -263,7 +263,7 @@ public final class RemoteRuntime implements AutoCloseable {
     }
 
     /**
-     * The agent sent bytes that are no acceptable frame (e.g. one beyond {@link Frame#MAX_BYTES}):
+     * The agent sent bytes that are no acceptable frame (e.g. one beyond {@link Wire#MAX_BYTES}):
      * nothing after them can be trusted, so the runtime is lost with that reason and closed; the
      * running test fails with it, and the next one gets a fresh JVM.
      */
@@ -301,7 +301,7 @@ public final class RemoteRuntime implements AutoCloseable {
             queue.add(new Event(null, lost));
         }
         Session session = new Session(id, queue);
-        session.send(new Frame(Frame.Kind.START, id, selector, null, null, null, null, params));
+        session.send(new Message.Start(id, selector, params));
         return session;
     }
 
@@ -315,10 +315,10 @@ public final class RemoteRuntime implements AutoCloseable {
             this.events = events;
         }
 
-        public void send(Frame frame) {
+        public void send(Message message) {
             synchronized (RemoteRuntime.this) {
                 try {
-                    frame.writeTo(out);
+                    Wire.write(message, out);
                 } catch (IOException e) {
                     events.add(new Event(null, failure("Could not send to the " + arch + " JVM: " + e)));
                 }

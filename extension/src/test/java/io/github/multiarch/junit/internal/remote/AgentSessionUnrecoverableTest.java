@@ -3,13 +3,9 @@ package io.github.multiarch.junit.internal.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.multiarch.junit.RunsOn;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -22,49 +18,46 @@ import org.junit.jupiter.api.TestMethodOrder;
 class AgentSessionUnrecoverableTest {
 
     @Test
-    void theFinishedFrameNamesTheErrorAndTheTestItStoppedTheRunIn() throws Exception {
-        List<Frame> frames = framesOf(ThrowsInTheMiddle.class);
+    void theFinishedMessageNamesTheErrorAndTheTestItStoppedTheRunIn() {
+        List<Message> messages = messagesOf(ThrowsInTheMiddle.class);
 
-        assertThat(frames).extracting(Frame::kind)
-                .containsExactly(Frame.Kind.READY, Frame.Kind.RESULT, Frame.Kind.FINISHED);
-        Frame first = frames.get(1);
-        assertThat(first.text()).endsWith("[method:first()]");
-        assertThat(first.detail()).isEqualTo(Outcome.SUCCESSFUL.name());
-        Frame finished = frames.get(2);
-        assertThat(finished.params())
-                .containsEntry(Agent.FINISHED_UNRECOVERABLE, "true")
-                .hasEntrySatisfying(Agent.FINISHED_DURING, key -> assertThat(key)
-                        .startsWith("[engine:junit-jupiter]/[class-template:" + ThrowsInTheMiddle.class.getName() + "]")
-                        .contains("[class-template-invocation]") // normalized, as the host's keys are
-                        .endsWith("[method:second()]"));
+        assertThat(messages).extracting(Wire::name).containsExactly("READY", "RESULT", "FINISHED");
+        Message.Result first = (Message.Result) messages.get(1);
+        assertThat(first.key()).endsWith("[method:first()]");
+        assertThat(first.outcome()).isEqualTo(Outcome.SUCCESSFUL);
+        Message.Finished finished = (Message.Finished) messages.get(2);
+        assertThat(finished.unrecoverable()).isTrue();
+        assertThat(finished.during())
+                .startsWith("[engine:junit-jupiter]/[class-template:" + ThrowsInTheMiddle.class.getName() + "]")
+                .contains("[class-template-invocation]") // normalized, as the host's keys are
+                .endsWith("[method:second()]");
         assertThat(ThrowableCodec.decode(finished.failure(), getClass().getClassLoader()))
                 .isInstanceOf(OutOfMemoryError.class).hasMessage("provoked");
     }
 
     @Test
-    void aRunThatEndsNormallyCarriesNoSuchMark() throws Exception {
-        List<Frame> frames = framesOf(Passes.class);
+    void aRunThatEndsNormallyCarriesNoSuchMark() {
+        List<Message> messages = messagesOf(Passes.class);
 
-        assertThat(frames).extracting(Frame::kind).containsExactly(Frame.Kind.READY, Frame.Kind.RESULT, Frame.Kind.FINISHED);
-        assertThat(frames.get(2).params()).isEmpty();
-        assertThat(frames.get(2).failure()).isEmpty();
+        assertThat(messages).extracting(Wire::name).containsExactly("READY", "RESULT", "FINISHED");
+        Message.Finished finished = (Message.Finished) messages.get(2);
+        assertThat(finished.unrecoverable()).isFalse();
+        assertThat(finished.during()).isEmpty();
+        assertThat(finished.failure()).isEmpty();
     }
 
-    /** Runs {@code testClass} as an ungated session in a thread of its own, and reads back the frames it sent. */
-    private static List<Frame> framesOf(Class<?> testClass) throws InterruptedException, IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Thread session = new Thread(() -> Agent.runUngated(testClass, "s390x", bytes), "agent-session-under-test");
+    /** Runs {@code testClass} as an ungated session (as a training run does), in a thread of its own; what it sent. */
+    private static List<Message> messagesOf(Class<?> testClass) {
+        List<Message> messages = new CopyOnWriteArrayList<>();
+        Thread session = new Thread(new AgentSession(1, RemoteSelector.forClass(List.of(), testClass),
+                Map.of(Agent.ARCHITECTURE_PARAMETER, "s390x"), messages::add, false), "agent-session-under-test");
         session.start();
-        session.join();
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-        List<Frame> frames = new ArrayList<>();
-        while (true) {
-            try {
-                frames.add(Frame.readFrom(in));
-            } catch (EOFException end) {
-                return frames;
-            }
+        try {
+            session.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
+        return messages;
     }
 
     @RunsOn("s390x")

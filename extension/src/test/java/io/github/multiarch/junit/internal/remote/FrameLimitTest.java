@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decoder's limit of {@link Frame#MAX_BYTES} per frame, in this JVM: a frame that claims more
+ * The decoder's limit of {@link Wire#MAX_BYTES} per frame, in this JVM: a frame that claims more
  * is refused before anything is allocated for it, and the agent's frames stay below it.
  */
 class FrameLimitTest {
@@ -25,13 +25,13 @@ class FrameLimitTest {
     void aFrameWhoseHeaderClaimsTwoGibibytesIsRefusedNamingTheLimit() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(Frame.Kind.RESULT.ordinal());
+        out.writeByte(Wire.RESULT_TAG);
         out.writeInt(1);
-        out.writeInt(0x8000_0000); // text: 2 GiB
+        out.writeInt(0x8000_0000); // key: 2 GiB
 
-        assertThatThrownBy(() -> Frame.readFrom(in(bytes.toByteArray())))
+        assertThatThrownBy(() -> Wire.read(in(bytes.toByteArray())))
                 .isInstanceOf(CorruptFrameException.class)
-                .hasMessage("A RESULT frame claims 2147483648 bytes for its text field, more than the limit of 67108864"
+                .hasMessage("A RESULT frame claims 2147483648 bytes for its key field, more than the limit of 67108864"
                         + " bytes (64 MiB) per frame: the stream is corrupt, or its sender does not keep to that limit");
     }
 
@@ -39,11 +39,11 @@ class FrameLimitTest {
     void fieldsThatTogetherExceedTheLimitAreRefusedBeforeTheOneThatWouldExceedIt() throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(header);
-        out.writeByte(Frame.Kind.RESULT.ordinal());
+        out.writeByte(Wire.RESULT_TAG);
         out.writeInt(1);
-        out.writeInt(0);
-        out.writeInt(0);
-        out.writeInt(0);
+        out.writeInt(0); // key
+        out.writeByte(Outcome.SUCCESSFUL.ordinal());
+        out.writeInt(0); // failure
         out.writeInt(40 * MIB); // out: 40 MiB, which follow
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
         new DataOutputStream(rest).writeInt(30 * MIB); // err: 30 MiB more
@@ -51,7 +51,7 @@ class FrameLimitTest {
         InputStream stream = new SequenceInputStream(new ByteArrayInputStream(header.toByteArray()),
                 new SequenceInputStream(zeros(40 * MIB), new ByteArrayInputStream(rest.toByteArray())));
 
-        assertThatThrownBy(() -> Frame.readFrom(new DataInputStream(stream)))
+        assertThatThrownBy(() -> Wire.read(new DataInputStream(stream)))
                 .isInstanceOf(CorruptFrameException.class)
                 .hasMessageStartingWith("A RESULT frame claims 31457280 bytes for its err field after 41943040 bytes"
                         + " of other fields, more than the limit of 67108864 bytes (64 MiB) per frame");
@@ -59,39 +59,40 @@ class FrameLimitTest {
 
     @Test
     void aFrameJustWithinTheLimitIsRead() throws IOException {
-        byte[] output = new byte[Frame.MAX_BYTES - 1024];
-        Frame frame = new Frame(Frame.Kind.RESULT, 3, "key", "SUCCESSFUL", null, output, null, null);
+        byte[] output = new byte[Wire.MAX_BYTES - 1024];
+        Message.Result result = new Message.Result(3, "key", Outcome.SUCCESSFUL, null, output, null);
 
-        Frame back = Frame.readFrom(in(bytesOf(frame)));
+        Message.Result back = (Message.Result) Wire.read(in(bytesOf(result)));
 
         assertThat(back.out()).hasSize(output.length);
     }
 
     @Test
     void theAgentDropsParametersThatWouldTakeAFrameBeyondTheLimitAndSaysSo() throws IOException {
-        Frame report = new Frame(Frame.Kind.REPORT, 3, "key", null, null, null, null,
-                Map.of("huge", "x".repeat(Frame.MAX_BYTES)));
+        Message.Report report = new Message.Report(3, "key", Map.of("huge", "x".repeat(Wire.MAX_BYTES)));
 
-        Frame sent = report.withinLimit();
+        Message.Report sent = (Message.Report) Wire.withinLimit(report);
 
-        assertThat(sent.encodedSize()).isLessThanOrEqualTo(Frame.MAX_BYTES);
-        assertThat(sent.params()).containsOnlyKeys(Frame.DROPPED_PARAM);
-        assertThat(sent.params().get(Frame.DROPPED_PARAM)).isEqualTo("[... 67108876 bytes of 1 parameters of this REPORT"
+        assertThat(Wire.encodedSize(sent)).isLessThanOrEqualTo(Wire.MAX_BYTES);
+        assertThat(sent.entries()).containsOnlyKeys(Wire.DROPPED_ENTRY);
+        assertThat(sent.entries().get(Wire.DROPPED_ENTRY)).isEqualTo("[... 67108876 bytes of 1 entries of this REPORT"
                 + " frame dropped by multiarch: the frame would exceed its limit of 67108864 bytes ...]");
-        assertThat(Frame.readFrom(in(bytesOf(sent))).params()).isEqualTo(sent.params());
+        assertThat(((Message.Report) Wire.read(in(bytesOf(sent)))).entries()).isEqualTo(sent.entries());
+        assertThat(Wire.withinLimit(new Message.Report(3, "key", Map.of("small", "x")))).isNotSameAs(null)
+                .usingRecursiveComparison().isEqualTo(new Message.Report(3, "key", Map.of("small", "x")));
     }
 
     @Test
     void encodedSizeIsWhatTheFrameTakesOnTheWire() throws IOException {
-        Frame frame = new Frame(Frame.Kind.DYNAMIC, 3, "ключ", "FAILED", new byte[] {1, 2}, new byte[] {3},
-                new byte[0], Map.of("displayName", "名前", "container", "false"));
+        Message frame = new Message.Dynamic(3, "ключ", Outcome.FAILED, new byte[] {1, 2}, new byte[] {3}, new byte[0],
+                "名前", false, "parent");
 
-        assertThat(frame.encodedSize()).isEqualTo(bytesOf(frame).length);
+        assertThat(Wire.encodedSize(frame)).isEqualTo(bytesOf(frame).length);
     }
 
-    private static byte[] bytesOf(Frame frame) throws IOException {
+    private static byte[] bytesOf(Message message) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        frame.writeTo(new DataOutputStream(bytes));
+        Wire.write(message, new DataOutputStream(bytes));
         return bytes.toByteArray();
     }
 

@@ -58,8 +58,8 @@ class HandshakeTest {
             DataInputStream in = new DataInputStream(new BufferedInputStream(host.getInputStream()));
             Handshake.offer(new DataOutputStream(host.getOutputStream()), in, TOKEN, "the s390x JVM");
             Agent.Connection accepted = agent.get(30, TimeUnit.SECONDS);
-            Frame.of(Frame.Kind.HELLO, 0, "s390x").writeTo(accepted.out()); // frames follow on the same streams
-            assertThat(Frame.readFrom(in).text()).isEqualTo("s390x");
+            Wire.write(new Message.Hello("s390x", "17", null), accepted.out()); // frames follow on the same streams
+            assertThat(((Message.Hello) Wire.read(in)).osArch()).isEqualTo("s390x");
             accepted.socket().close();
         }
 
@@ -83,7 +83,7 @@ class HandshakeTest {
 
         try (Socket oldHost = connect()) {
             DataInputStream in = new DataInputStream(oldHost.getInputStream());
-            Handshake.writeOffer(new DataOutputStream(oldHost.getOutputStream()), 3, TOKEN);
+            Handshake.writeOffer(new DataOutputStream(oldHost.getOutputStream()), 2, TOKEN); // 0.2.0-SNAPSHOT before the Message records
             assertThat(in.readInt()).isEqualTo(Handshake.MAGIC);
             assertThat(in.readInt()).as("the agent's version").isEqualTo(Handshake.PROTOCOL_VERSION);
             assertThat(in.readByte()).isEqualTo(Handshake.OTHER_VERSION);
@@ -95,7 +95,7 @@ class HandshakeTest {
         }
 
         assertThat(agentLog.toString(StandardCharsets.UTF_8)).contains(": The multiarch agent in this container speaks"
-                + " protocol version 2, the host speaks version 3: they come from different builds of multiarch-junit."
+                + " protocol version 3, the host speaks version 2: they come from different builds of multiarch-junit."
                 + " Use the same multiarch-junit on both sides.");
     }
 
@@ -103,15 +103,15 @@ class HandshakeTest {
     void anAgentOfAnotherProtocolVersionFailsTheHostWithBothVersionsAndTheFix() throws Exception {
         CompletableFuture<Void> newerAgent = fakeAgent(out -> {
             out.writeInt(Handshake.MAGIC);
-            out.writeInt(3);
+            out.writeInt(4);
             out.writeByte(Handshake.OTHER_VERSION);
         });
 
         Refused refused = connectAndOffer(TOKEN);
         newerAgent.get(30, TimeUnit.SECONDS);
 
-        assertThat(refused.message).isEqualTo("The multiarch agent in the s390x JVM speaks protocol version 3, the host"
-                + " speaks version 2: they come from different builds of multiarch-junit. Use the same multiarch-junit on"
+        assertThat(refused.message).isEqualTo("The multiarch agent in the s390x JVM speaks protocol version 4, the host"
+                + " speaks version 3: they come from different builds of multiarch-junit. Use the same multiarch-junit on"
                 + " both sides. The agent runs from the host's class path, so this happens only when the container puts"
                 + " another multiarch-junit before it: a stale or custom class path in the image (a CLASSPATH,"
                 + " JAVA_TOOL_OPTIONS or jar of its own); remove it from the image");
@@ -119,13 +119,13 @@ class HandshakeTest {
 
     @Test
     void anAgentOfMultiarch010WhichSendsItsHelloAtOnceCountsAsVersionOne() throws Exception {
-        CompletableFuture<Void> oldAgent = fakeAgent(out -> Frame.of(Frame.Kind.HELLO, 0, "s390x").writeTo(out));
+        CompletableFuture<Void> oldAgent = fakeAgent(HandshakeTest::writeHelloOf010);
 
         Refused refused = connectAndOffer(TOKEN);
         oldAgent.get(30, TimeUnit.SECONDS);
 
         assertThat(refused.message).startsWith("The multiarch agent in the s390x JVM speaks protocol version 1 (no"
-                + " handshake), the host speaks version 2: they come from different builds of multiarch-junit.");
+                + " handshake), the host speaks version 3: they come from different builds of multiarch-junit.");
     }
 
     @Test
@@ -185,5 +185,18 @@ class HandshakeTest {
     }
 
     private record Refused(String message) {
+    }
+
+    /** The HELLO frame of multiarch 0.1.0, which had no handshake: kind 0, session 0, text, four empty fields, no parameters. */
+    private static void writeHelloOf010(DataOutputStream out) throws java.io.IOException {
+        byte[] text = "s390x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeByte(0);
+        out.writeInt(0);
+        out.writeInt(text.length);
+        out.write(text);
+        for (int i = 0; i < 5; i++) {
+            out.writeInt(0);
+        }
+        out.flush();
     }
 }

@@ -1,12 +1,15 @@
 package io.github.multiarch.junit.internal.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
@@ -14,27 +17,45 @@ import org.opentest4j.AssertionFailedError;
 class WireTest {
 
     @Test
-    void framesSurviveTheWireInOrder() throws Exception {
+    void everyKindOfMessageSurvivesTheWireInOrder() throws Exception {
+        List<Message> sent = List.of(
+                new Message.Hello("s390x", "17.0.13", true),
+                new Message.Hello("ppc64le", "21", null),
+                new Message.Start(7, "class\tcom.example.FooTest", Map.of("a", "b")),
+                new Message.Ready(7),
+                new Message.Run(7, "[engine:junit-jupiter]/[class:com.example.FooTest]/[method:bar()]"),
+                new Message.Result(7, "com.example.FooTest#bar()", Outcome.FAILED, new byte[] {1, 2, 3},
+                        "out ünïcödé".getBytes(StandardCharsets.UTF_8), new byte[0]),
+                new Message.Report(7, "key", Map.of("jvm", "s390x", "ключ", "值")),
+                new Message.Dynamic(7, "dyn", Outcome.ABORTED, null, new byte[] {4}, new byte[] {5}, "a dynamic test",
+                        false, "factory"),
+                new Message.Dynamic(7, "box", Outcome.SUCCESSFUL, null, null, null, "a container", true, "factory"),
+                new Message.End(7),
+                new Message.Finished(7, Outcome.FAILED, new byte[] {9}, null, null, true, "during"),
+                new Message.Finished(8, Outcome.SUCCESSFUL, null, null, null, false, ""));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        Frame start = new Frame(Frame.Kind.START, 7, "class\tcom.example.FooTest", null, null, null, null,
-                Map.of("a", "b"));
-        Frame result = new Frame(Frame.Kind.RESULT, 7, "com.example.FooTest#bar()", "FAILED",
-                new byte[] {1, 2, 3}, "out ünïcödé".getBytes("UTF-8"), new byte[0], null);
-        start.writeTo(out);
-        result.writeTo(out);
+        for (Message m : sent) {
+            Wire.write(m, out);
+        }
 
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-        Frame a = Frame.readFrom(in);
-        Frame b = Frame.readFrom(in);
-        assertThat(a.kind()).isEqualTo(Frame.Kind.START);
-        assertThat(a.session()).isEqualTo(7);
-        assertThat(a.text()).isEqualTo("class\tcom.example.FooTest");
-        assertThat(a.params()).containsExactly(Map.entry("a", "b"));
-        assertThat(b.detail()).isEqualTo("FAILED");
-        assertThat(b.failure()).containsExactly(1, 2, 3);
-        assertThat(new String(b.out(), "UTF-8")).isEqualTo("out ünïcödé");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Frame.readFrom(in)).isInstanceOf(EOFException.class);
+        for (Message m : sent) {
+            Message back = Wire.read(in);
+            assertThat(back).as(Wire.name(m)).usingRecursiveComparison().isEqualTo(m);
+            assertThat(Wire.encodedSize(back)).isEqualTo(Wire.encodedSize(m));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Wire.read(in)).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void anUnknownTagOrOutcomeIsACorruptStream() {
+        assertThatThrownBy(() -> Wire.read(new DataInputStream(new ByteArrayInputStream(new byte[] {42, 0, 0, 0, 1}))))
+                .isInstanceOf(CorruptFrameException.class).hasMessage("Corrupt stream: unknown frame tag 42");
+        byte[] result = {(byte) Wire.RESULT_TAG, 0, 0, 0, 1, 0, 0, 0, 0, 9};
+        assertThatThrownBy(() -> Wire.read(new DataInputStream(new ByteArrayInputStream(result))))
+                .isInstanceOf(CorruptFrameException.class)
+                .hasMessage("Corrupt stream: a RESULT frame names outcome 9, which does not exist");
     }
 
     @Test

@@ -24,7 +24,7 @@ class ClasspathTest {
         assertThat(entries).doesNotHaveDuplicates();
         // this very class is found in one of the entries
         assertThat(entries).anySatisfy(p -> assertThat(Files.isDirectory(p)
-                && Files.exists(p.resolve("io/github/multiarch/junit/runtime/ClasspathTest.class"))).isTrue());
+                && Files.exists(p.resolve("io/github/multiarch/junit/internal/runtime/ClasspathTest.class"))).isTrue());
     }
 
     @Test

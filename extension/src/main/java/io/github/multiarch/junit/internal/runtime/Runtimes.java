@@ -1,0 +1,208 @@
+package io.github.multiarch.junit.internal.runtime;
+
+import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.MultiarchException;
+import io.github.multiarch.junit.internal.binfmt.Emulators;
+import io.github.multiarch.junit.internal.docker.Docker;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.support.store.Namespace;
+import org.junit.platform.engine.support.store.NamespacedHierarchicalStore;
+
+/**
+ * The warm runtimes of one JUnit launcher session, one per architecture and image, started on
+ * first use and kept for every later test of the session; with them the session's connection to
+ * the Docker engine and its class-data archive plans. It lives in the launcher session's store,
+ * so JUnit closes it, and with it every runtime and the engine's client, when the session ends.
+ *
+ * <p>How a runtime comes to be ({@link #get}): the image is resolved once per run, and the
+ * runtime's own start is the proof by running that the emulator works. Only when it fails is the
+ * emulator checked (and registered, see {@link Emulators}), and the runtime started again.
+ *
+ * <p>If the JVM exits without closing the session (SIGTERM, {@code System.exit}), a shutdown hook
+ * stops the runtimes, and nothing new starts from then on. If the JVM is killed outright, each
+ * agent halts when its connection drops and its container removes itself.
+ *
+ * @since 0.2.0
+ */
+public final class Runtimes implements AutoCloseable {
+
+    private static final String STORE_NAMESPACE = "io.github.multiarch.junit.runtimes";
+
+    /**
+     * What a runtime is made of: its architecture and image, how to check its emulator, the class
+     * path, and the class-data archive's cache directory ({@code null}: none) and training class.
+     */
+    public record Spec(Architecture arch, String image, String bundleImage, Emulators.Install install,
+                       List<Path> classpath, Path cdsDir, String trainingClass) {
+    }
+
+    /**
+     * What one test run has checked: each image's id (resolved once per run: an image may be
+     * rebuilt between runs) and each emulator's state (checked at most once per run). Kept by the
+     * caller per run (in JUnit's root store).
+     */
+    public static final class RunChecks {
+        private final Map<String, String> imageIds = new ConcurrentHashMap<>();
+        private final Map<Architecture, String> emulators = new ConcurrentHashMap<>();
+    }
+
+    private final Map<String, RemoteRuntime> runtimes = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final ClassDataArchive.Planner archives = new ClassDataArchive.Planner();
+    private final Object dockerLock = new Object();
+    private final Thread shutdownHook = new Thread(this::shutDown, "multiarch-runtime-cleanup");
+    private Docker docker;
+    private volatile boolean closed;
+
+    Runtimes() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** The runtimes of {@code context}'s launcher session. */
+    public static Runtimes of(ExtensionContext context) {
+        return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION,
+                        ExtensionContext.Namespace.create(STORE_NAMESPACE))
+                .computeIfAbsent(Runtimes.class, k -> new Runtimes(), Runtimes.class);
+    }
+
+    /** The runtimes of the launcher session whose store is {@code sessionStore}. */
+    public static Runtimes of(NamespacedHierarchicalStore<Namespace> sessionStore) {
+        return sessionStore.computeIfAbsent(Namespace.create(STORE_NAMESPACE), Runtimes.class,
+                k -> new Runtimes(), Runtimes.class);
+    }
+
+    /** The engine; connects on first use (and again after a failed attempt). */
+    public Docker docker() {
+        synchronized (dockerLock) {
+            requireOpen("connect to Docker");
+            if (docker == null) {
+                docker = Docker.connect();
+            }
+            return docker;
+        }
+    }
+
+    /**
+     * Connects to the engine in the background, so that the second or so it costs overlaps test
+     * discovery. A failure here is not lost: the first test that needs the engine connects again
+     * and reports it.
+     */
+    public void connectInBackground() {
+        Thread t = new Thread(() -> {
+            try {
+                docker();
+            } catch (RuntimeException e) {
+                // reported by the first test that needs the engine
+            }
+        }, "multiarch-docker-connect");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The image id of {@code spec}'s image for its architecture, resolved once per run. */
+    public String imageId(Spec spec, RunChecks checks) {
+        return checks.imageIds.computeIfAbsent(spec.arch().platform() + ":" + spec.image(),
+                k -> docker().resolveImage(spec.image(), spec.arch()));
+    }
+
+    /**
+     * The live runtime of {@code spec}, started if there is none (or it died). When the start
+     * fails, and the emulator was not checked in this run yet, the emulator is checked (and
+     * registered when missing), and the runtime started once more.
+     */
+    public RemoteRuntime get(Spec spec, RunChecks checks) {
+        Docker engine = docker();
+        String imageId = imageId(spec, checks);
+        String key = spec.arch().platform() + "|" + imageId;
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+            RemoteRuntime runtime = runtimes.get(key);
+            if (runtime != null && runtime.isAlive()) {
+                return runtime;
+            }
+            if (runtime != null) {
+                runtime.close();
+            }
+            runtime = start(engine, spec, imageId, checks);
+            runtimes.put(key, runtime);
+            if (closed) { // the JVM began to shut down while it started
+                runtime.close();
+                requireOpen("start the " + spec.arch() + " JVM");
+            }
+            return runtime;
+        }
+    }
+
+    private RemoteRuntime start(Docker engine, Spec spec, String imageId, RunChecks checks) {
+        Architecture arch = spec.arch();
+        Supplier<RemoteRuntime> start = () -> {
+            requireOpen("start the " + arch + " JVM");
+            return RemoteRuntime.start(engine, arch, imageId, spec.image(),
+                    archives.plan(spec.cdsDir(), engine, arch, imageId, spec.classpath(), spec.trainingClass()));
+        };
+        if (checks.emulators.containsKey(arch)) {
+            return start.get();
+        }
+        try {
+            RemoteRuntime runtime = start.get();
+            checks.emulators.put(arch, "usable: the runtime runs");
+            return runtime;
+        } catch (MultiarchException failedStart) {
+            String emulator;
+            try {
+                emulator = Emulators.ensure(engine, arch, imageId, spec.bundleImage(), spec.install());
+            } catch (RuntimeException e) {
+                e.addSuppressed(failedStart);
+                throw e;
+            }
+            checks.emulators.put(arch, emulator);
+            if (emulator.equals("native")) {
+                throw failedStart; // nothing to emulate: the JVM itself failed
+            }
+            try {
+                return start.get(); // usable now: registered by this JVM, or by another meanwhile
+            } catch (MultiarchException again) {
+                again.addSuppressed(failedStart);
+                throw again;
+            }
+        }
+    }
+
+    private void requireOpen(String what) {
+        if (closed) {
+            throw new MultiarchException("Did not " + what + ": the test run is over, or this JVM is shutting down"
+                    + " (e.g. the build was stopped), so nothing new starts.");
+        }
+    }
+
+    /** Stops every runtime; later tests start new ones. */
+    public void closeRuntimes() {
+        runtimes.values().forEach(RemoteRuntime::close);
+        runtimes.clear();
+    }
+
+    /** Stops every runtime and closes the engine's client; nothing starts afterwards. */
+    @Override
+    public void close() {
+        shutDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs (or ran) shutDown too
+        }
+    }
+
+    private void shutDown() {
+        closed = true;
+        closeRuntimes();
+        synchronized (dockerLock) {
+            if (docker != null) {
+                docker.close();
+            }
+        }
+    }
+}
