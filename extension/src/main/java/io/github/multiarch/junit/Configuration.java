@@ -12,32 +12,18 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The extension's configuration parameters, read once per test run and cached in the root
- * {@link ExtensionContext.Store}.
- *
- * <ul>
- *   <li>{@code multiarch.image.<arch>}: the JVM image for an architecture, keyed by Docker's name
- *       or any alias ({@code multiarch.image.s390x}, {@code multiarch.image.aarch64});</li>
- *   <li>{@code multiarch.image}: the JVM image for every other architecture; without either,
- *       {@code eclipse-temurin:<host feature version>-jre};</li>
- *   <li>{@code multiarch.bundle.image}: the QEMU helper image, default
- *       {@code multiarch-qemu-bundle:<version>};</li>
- *   <li>{@code multiarch.binfmt.install}: {@code auto} (default), {@code never} or {@code replace};</li>
- *   <li>{@code multiarch.cds}: {@code true} (default) or {@code false}, whether runtimes use a
- *       class-data archive of their jars ({@link io.github.multiarch.junit.internal.runtime.ClassDataArchive});</li>
- *   <li>{@code multiarch.cds.dir}: where the archives are kept, default
- *       {@code $XDG_CACHE_HOME/multiarch-junit/cds} or {@code ~/.cache/multiarch-junit/cds}.</li>
- * </ul>
+ * The extension's configuration parameters ({@link Settings}), read once per test run and cached
+ * in the root {@link ExtensionContext.Store}.
  *
  * @since 0.1.0
  */
 final class Configuration {
 
-    static final String IMAGE = "multiarch.image";
-    static final String BUNDLE_IMAGE = "multiarch.bundle.image";
-    static final String BINFMT_INSTALL = "multiarch.binfmt.install";
-    static final String CDS = "multiarch.cds";
-    static final String CDS_DIR = "multiarch.cds.dir";
+    private static final String IMAGE = Settings.IMAGE;
+    private static final String BUNDLE_IMAGE = Settings.BUNDLE_IMAGE;
+    private static final String BINFMT_INSTALL = Settings.BINFMT_INSTALL;
+    private static final String CDS = Settings.CDS;
+    private static final String CDS_DIR = Settings.CDS_DIR;
 
     /** This library's version, which tags the default bundle image. */
     static final String VERSION = readVersion();
@@ -89,7 +75,7 @@ final class Configuration {
         String found = null;
         String foundKey = null;
         for (String name : arch.names()) {
-            String key = IMAGE + "." + name;
+            String key = Settings.IMAGE_PREFIX + name;
             Optional<String> value = root.getConfigurationParameter(key).map(String::trim).filter(s -> !s.isEmpty());
             if (value.isPresent()) {
                 if (found != null && !found.equals(value.get())) {

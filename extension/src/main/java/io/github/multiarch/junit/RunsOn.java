@@ -35,9 +35,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code arm/v7}, {@code ppc64le}, {@code s390x}, {@code riscv64}, {@code 386}) and the
  * {@code uname -m} aliases ({@code x86_64}, {@code aarch64}, {@code armv7l}, {@code i686}, ...).
  *
- * <p>Configuration parameters: {@code multiarch.image.<arch>} / {@code multiarch.image} (the JVM
- * image), {@code multiarch.bundle.image} (the QEMU helper image) and
- * {@code multiarch.binfmt.install} ({@code auto} or {@code never}).
+ * <p>Configuration parameters ({@link Settings}): {@code multiarch.image.<arch>} /
+ * {@code multiarch.image} (the JVM image), {@code multiarch.bundle.image} (the QEMU helper image),
+ * {@code multiarch.binfmt.install} ({@code auto}, {@code never} or {@code replace}),
+ * {@code multiarch.cds} and {@code multiarch.cds.dir} (the class-data archive).
  *
  * @since 0.1.0
  */

@@ -37,7 +37,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 public final class AgentSession implements TestExecutionListener, Runnable {
 
     /** Where a session's launcher session store holds it (the extension reads it with the same parts). */
-    static final String STORE_NAMESPACE = "io.github.multiarch.junit.agent";
+    static final String STORE_NAMESPACE = "multiarch agent session";
 
     /** Where a session's messages go: the host's connection (or, in tests and training runs, a list or nothing). */
     interface Outbox {

@@ -5,7 +5,7 @@
  * a test is named and selected on both sides, how failures travel
  * ({@link io.github.multiarch.junit.internal.remote.ThrowableCodec}, read on the host through a deserialization
  * filter), and the agent that runs in the container ({@link io.github.multiarch.junit.internal.remote.Agent}).
- * Internal.
+ * Internal: not API.
  *
  * @since 0.1.0
  */

@@ -31,7 +31,7 @@ import org.junit.platform.engine.support.store.NamespacedHierarchicalStore;
  */
 public final class Runtimes implements AutoCloseable {
 
-    private static final String STORE_NAMESPACE = "io.github.multiarch.junit.runtimes";
+    private static final String STORE_NAMESPACE = "multiarch runtimes";
 
     /**
      * What a runtime is made of: its architecture and image, how to check its emulator, the class

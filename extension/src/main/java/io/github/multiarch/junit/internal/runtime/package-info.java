@@ -1,10 +1,11 @@
 /**
- * The Docker side: the engine and its images ({@link io.github.multiarch.junit.internal.docker.Docker}),
- * the host class path, and the warm JVM per architecture
- * ({@link io.github.multiarch.junit.internal.runtime.RemoteRuntime}, {@link io.github.multiarch.junit.internal.runtime.RuntimePool}),
- * with its class-data archive ({@link io.github.multiarch.junit.internal.runtime.ClassDataArchive}) and the early
- * Docker connection ({@link io.github.multiarch.junit.internal.runtime.EarlyConnect}).
- * Internal.
+ * The warm JVM per architecture ({@link io.github.multiarch.junit.internal.runtime.RemoteRuntime}),
+ * kept per JUnit launcher session and closed with it
+ * ({@link io.github.multiarch.junit.internal.runtime.Runtimes}, which also owns the session's Docker
+ * connection and decides how a runtime comes to be: start, check the emulator, start again), with
+ * its class-data archive ({@link io.github.multiarch.junit.internal.runtime.ClassDataArchive}), the
+ * host class path, and the early Docker connection
+ * ({@link io.github.multiarch.junit.internal.runtime.EarlyConnect}). Internal: not API.
  *
  * @since 0.1.0
  */

@@ -1,0 +1,46 @@
+package io.github.multiarch.junit;
+
+/**
+ * The names of the configuration parameters {@link RunsOn} reads. Set them as any JUnit
+ * configuration parameter: in {@code junit-platform.properties}, in Surefire's
+ * {@code configurationParameters}, or as {@code -D} system properties of the test JVM. They are
+ * read once per test run.
+ *
+ * @since 0.2.0
+ */
+public final class Settings {
+
+    /**
+     * The JVM image for every architecture that has no image of its own
+     * ({@link #IMAGE_PREFIX}); default {@code eclipse-temurin:<the host's Java feature version>-jre}.
+     */
+    public static final String IMAGE = "multiarch.image";
+
+    /**
+     * Prefix of the JVM image for one architecture, keyed by Docker's platform name or any alias:
+     * {@code multiarch.image.s390x}, {@code multiarch.image.aarch64}.
+     */
+    public static final String IMAGE_PREFIX = "multiarch.image.";
+
+    /** The QEMU bundle image that registers missing emulators; default {@code multiarch-qemu-bundle:<version>}. */
+    public static final String BUNDLE_IMAGE = "multiarch.bundle.image";
+
+    /**
+     * What may be done about a missing emulator: {@code auto} (default: register it), {@code never}
+     * (only check; the test fails with the command that registers it) or {@code replace} (also
+     * replace another tool's unusable entry).
+     */
+    public static final String BINFMT_INSTALL = "multiarch.binfmt.install";
+
+    /** Whether runtimes use a class-data archive of their jars: {@code true} (default) or {@code false}. */
+    public static final String CDS = "multiarch.cds";
+
+    /**
+     * Where class-data archives are kept; default {@code $XDG_CACHE_HOME/multiarch-junit/cds} or
+     * {@code ~/.cache/multiarch-junit/cds}.
+     */
+    public static final String CDS_DIR = "multiarch.cds.dir";
+
+    private Settings() {
+    }
+}
