@@ -4,7 +4,8 @@
 # Runs under busybox sh + awk inside the bundle image (docker run --privileged ...).
 #
 #   registrar.sh                  register every emulator this bundle carries
-#   registrar.sh status           JSON report on stdout
+#   registrar.sh status           JSON report on stdout, for people
+#   registrar.sh status --tsv     the same report as a plain table, for programs (below)
 #   registrar.sh install ARCH...  register the emulators for ARCH...
 #   registrar.sh install --replace ARCH...  the same, first removing an unusable entry
 #                                 (disabled, or no F flag) of another tool
@@ -12,6 +13,18 @@
 #
 # ARCH: a platform name of the architecture table (s390x, arm64, arm/v7, ...), one of
 # its aliases, or its uname/qemu name. The table is the project's architectures.tsv.
+#
+# status --tsv: lines of tab-separated values, in this order:
+#   #bundle<TAB>VERSION-ARCH, #host<TAB>MACHINE, #mount<TAB>PATH   facts, one per line
+#   #error<TAB>MESSAGE            only when binfmt_misc cannot be read (then no rows follow)
+#   platform<TAB>qemu<TAB>state<TAB>entry<TAB>enabled<TAB>flags<TAB>interpreter<TAB>reason
+#   one row per row of the architecture table, in its order, with these 8 columns:
+#     state: native, usable, unusable or absent; enabled: enabled or disabled;
+#     entry, enabled, flags, interpreter: the binfmt_misc entry that decided (usable, unusable);
+#     reason: why unusable, or why native for a platform of the CPU's own family.
+# Every value is non-empty ('-' stands for none) and holds no tab, newline or other control
+# character (each is written as '?'), so splitting lines on tabs reads it. Exit status 0
+# whenever a table is printed, #error included; 2 for an unknown option.
 set -eu
 
 MNT=${BINFMT_MISC:-/proc/sys/fs/binfmt_misc}
@@ -114,7 +127,8 @@ entries() {
             $1 == "offset" { off = $2 }
             $1 == "magic" { mg = $2 }
             $1 == "mask" { mk = $2 }
-            END { printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, en, interp, fl, off, mg, mk }' "$f" 2>/dev/null || true
+            END { gsub(/[[:cntrl:]]/, "?", name); gsub(/[[:cntrl:]]/, "?", interp)   # see status --tsv
+                  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, en, interp, fl, off, mg, mk }' "$f" 2>/dev/null || true
     done
 }
 
@@ -170,29 +184,48 @@ analyze() {
     }'
 }
 
-json_str() { # escape for JSON
-    printf '%s' "$1" | awk 'BEGIN { ORS = "" } { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); if (NR > 1) print "\\n"; print }'
+# A value of the status report on one line: each control character (tab, newline, ...) as '?'.
+clean() {
+    printf '%s' "$1" | awk 'BEGIN { ORS = "" } { gsub(/[[:cntrl:]]/, "?"); if (NR > 1) print "?"; print }'
+}
+
+# The status report, before rendering: facts "F<TAB>key<TAB>value" (bundle, host, mount, and
+# error when binfmt_misc cannot be read), then "R<TAB>" + analyze's line per architecture.
+status_lines() {
+    printf 'F\tbundle\t%s\nF\thost\t%s\nF\tmount\t%s\n' "$(clean "$BUNDLE")" "$(clean "$HOST")" "$(clean "$MNT")"
+    if [ ! -f "$TABLE" ]; then
+        printf 'F\terror\t%s\n' "$(clean "architecture table $TABLE missing")"
+    elif ! ensure_mount; then
+        printf 'F\terror\t%s\n' "$(clean "$MOUNT_ERROR")"
+    else
+        analyze | sed 's/^/R\t/'
+    fi
 }
 
 cmd_status() {
-    printf '{"bundle":"%s","host":"%s","mount":"%s"' "$(json_str "$BUNDLE")" "$(json_str "$HOST")" "$(json_str "$MNT")"
-    if ! ensure_mount; then
-        printf ',"error":"%s","architectures":[]}\n' "$(json_str "$MOUNT_ERROR")"
-        return 0
-    fi
-    printf ',"architectures":['
-    analyze | awk -F '\t' '
-    function js(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
-    {
-        if (NR > 1) printf ","
-        printf "{\"platform\":%s,\"qemu\":%s,\"state\":%s", js($1), js($2), js($3)
-        if ($3 == "usable" || $3 == "unusable")
-            printf ",\"entry\":%s,\"enabled\":%s,\"flags\":%s,\"interpreter\":%s", js($4), ($5 == "enabled" ? "true" : "false"), js($6), js($7)
-        else printf ",\"entry\":null"
-        if ($8 != "") printf ",\"reason\":%s", js($8)
-        printf "}"
-    }'
-    printf ']}\n'
+    case "${1:-}/$#" in
+        /0) status_lines | awk -F '\t' '
+            function js(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+            $1 == "F" { printf "%s%s:%s", (NR == 1 ? "{" : ","), js($2), js($3); next }
+            {
+                if (!rows++) printf ",\"architectures\":["; else printf ","
+                printf "{\"platform\":%s,\"qemu\":%s,\"state\":%s", js($2), js($3), js($4)
+                if ($4 == "usable" || $4 == "unusable")
+                    printf ",\"entry\":%s,\"enabled\":%s,\"flags\":%s,\"interpreter\":%s", js($5), ($6 == "enabled" ? "true" : "false"), js($7), js($8)
+                else printf ",\"entry\":null"
+                if ($9 != "") printf ",\"reason\":%s", js($9)
+                printf "}"
+            }
+            END { printf "%s]}\n", (rows ? "" : ",\"architectures\":[") }' ;;
+        --tsv/1) status_lines | awk -F '\t' '
+            BEGIN { OFS = "\t" }
+            $1 == "F" { print "#" $2, ($3 == "" ? "-" : $3); next }
+            !rows++ { print "platform", "qemu", "state", "entry", "enabled", "flags", "interpreter", "reason" }
+            { for (i = 2; i <= 9; i++) if ($i == "") $i = "-"
+              print $2, $3, $4, $5, $6, $7, $8, $9 }
+            END { if (!rows) print "platform", "qemu", "state", "entry", "enabled", "flags", "interpreter", "reason" }' ;;
+        *) err "usage: status [--tsv]"; return 2 ;;
+    esac
 }
 
 # state_of PLATFORM -> the analyze line for it
@@ -283,9 +316,9 @@ main() {
     cmd=${1:-}
     [ $# -gt 0 ] && shift
     case $cmd in
-        status) cmd_status; return 0 ;;
+        status) cmd_status "$@"; return ;;
         ""|install|uninstall) ;;
-        -h|--help|help) sed -n '2,14p' "$0"; return 0 ;;
+        -h|--help|help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; return 0 ;;
         *) set -- "$cmd" "$@"; cmd=install ;;   # bare architecture names mean install
     esac
     REPLACE=0

@@ -44,15 +44,8 @@ restore_riscv() { [ -z "$RISCV_ENTRIES" ] || docker run --rm $OPTS "$B" install 
 run() { local img=$1; shift; docker run --rm $OPTS "$img" "$@"; }         # shellcheck disable=SC2086
 run_plat() { local p=$1 img=$2; shift 2; docker run --rm $OPTS --platform "$p" "$img" "$@"; }
 
-# state ARCH [IMAGE]: the status JSON's state for ARCH ("state entry interpreter flags")
-state() {
-    run "${2:-$B}" status | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-for a in d["architectures"]:
-    if a["platform"] == sys.argv[1]:
-        print(a["state"], a.get("entry") or "-", a.get("interpreter") or "-", a.get("flags") or "-")' "$1"
-}
+# state ARCH [IMAGE]: ARCH's row of the status table, "state entry interpreter flags" ('-': none)
+state() { run "${2:-$B}" status --tsv | awk -F '\t' -v p="$1" '$1 == p { print $3, $4, $7, $6 }'; }
 
 hexof() { # table magic/mask with \x escapes -> lowercase hex (as the kernel prints it)
     python3 -c 'import sys; s=sys.argv[1]; print(s.encode().decode("unicode_escape").encode("latin-1").hex())' "$1"
@@ -102,6 +95,52 @@ print("ok", len(d["architectures"]), "architectures,", len(entries), "kernel ent
 EOF
 }
 check "status: JSON parses and matches the kernel's entries" status_matches_kernel
+
+# tsv_agrees "DOCKER RUN OPTIONS" IMAGE: status --tsv has the format registrar.sh documents (facts,
+# header, one row per table row in its order, 8 non-empty values, no control characters) and
+# says what status (JSON) says, fact for fact and value for value.
+tsv_agrees() {
+    local rc=0
+    docker run --rm $1 "$2" status >"$TMP/status.json"        # shellcheck disable=SC2086
+    docker run --rm $1 "$2" status --tsv >"$TMP/status.tsv" || rc=$?
+    [ $rc = 0 ] || { echo "status --tsv exited $rc"; return 1; }
+    python3 - "$TMP/status.json" "$TMP/status.tsv" "$TABLE_SRC" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+raw = open(sys.argv[2], encoding="utf-8", newline="").read()
+platforms = [l.split("\t")[0] for l in open(sys.argv[3]) if l.strip() and not l.startswith("#")]
+assert raw.endswith("\n"), ("no newline at the end", raw)
+lines = raw[:-1].split("\n")
+assert all(c == "\t" or " " <= c != "\x7f" for c in raw[:-1].replace("\n", "")), ("control character", raw)
+facts, i = {}, 0
+while lines[i].startswith("#"):
+    k, v = lines[i].split("\t")                                  # exactly one tab
+    facts[k[1:]] = v
+    i += 1
+assert lines[i] == "platform\tqemu\tstate\tentry\tenabled\tflags\tinterpreter\treason", lines[i]
+rows = [l.split("\t") for l in lines[i + 1:]]
+assert facts == {k: v for k, v in d.items() if k != "architectures"}, (facts, d)
+assert [r[0] for r in rows] == ([] if "error" in d else platforms), (rows, platforms)
+assert len(rows) == len(d["architectures"]), (rows, d)
+none = lambda v: "-" if v in (None, "") else v
+for r, a in zip(rows, d["architectures"]):
+    want = [a["platform"], a["qemu"], a["state"], none(a["entry"]),
+            "-" if "enabled" not in a else "enabled" if a["enabled"] else "disabled",
+            none(a.get("flags")), none(a.get("interpreter")), none(a.get("reason"))]
+    assert r == want, (r, want)
+print("ok:", ", ".join(facts), "and", len(rows), "rows, as in the JSON")
+EOF
+}
+check "status --tsv: facts, header, one row per architecture, as the JSON says" tsv_agrees "$OPTS" "$B"
+
+tsv_error() { # without privileges binfmt_misc cannot be read: the table says why, and has no rows
+    tsv_agrees "" "$B" && grep -q $'^#error\tcannot mount binfmt_misc on .*run the container with --privileged' "$TMP/status.tsv" \
+        && [ "$(tail -n 1 "$TMP/status.tsv" | cut -f1)" = platform ]
+}
+check "status --tsv without privileges: #error line, header, no rows, exit 0" tsv_error
+
+status_usage() { local rc=0; run "$B" status --yaml >"$TMP/o" 2>&1 || rc=$?; cat "$TMP/o"; [ $rc = 2 ] && grep -q 'usage: status \[--tsv\]' "$TMP/o"; }
+check "status with an unknown option -> exit 2, usage" status_usage
 
 # --- uninstall / install s390x with the engine-arch bundle -----------------------------
 OWN_S390X="$LIBEXEC/$VERSION-$ENGINE_ARCH/qemu-s390x"
@@ -210,6 +249,8 @@ foreign_unusable() {
     read -r st entry _ < <(state riscv64)
     [ "$st" = unusable ] && [ "$entry" = "$FOREIGN" ] || return 1
     run "$B" status | grep >/dev/null '"reason":"no F flag: containers cannot see the interpreter"' || return 1
+    tsv_agrees "$OPTS" "$B" && grep -q $'^riscv64\triscv64\tunusable\t'"$FOREIGN"$'\tenabled\t-\t/bin/busybox\tno F flag' "$TMP/status.tsv" \
+        || return 1
     run "$B" install riscv64 >"$TMP/o" 2>&1 || rc=$?
     cat "$TMP/o"
     [ $rc -ne 0 ] && grep -q "entry '$FOREIGN' matches riscv64 but is unusable" "$TMP/o" \
@@ -221,7 +262,8 @@ foreign_disabled() {
     register_foreign F
     echo 0 > "$MNT/$FOREIGN"
     run "$B" status | grep >/dev/null "\"entry\":\"$FOREIGN\",\"enabled\":false,\"flags\":\"F\"" \
-        && run "$B" status | grep >/dev/null '"reason":"disabled"'
+        && run "$B" status | grep >/dev/null '"reason":"disabled"' \
+        && tsv_agrees "$OPTS" "$B" && grep -q $'^riscv64\triscv64\tunusable\t'"$FOREIGN"$'\tdisabled\tF\t/bin/busybox\tdisabled$' "$TMP/status.tsv"
 }
 check "disabled entry -> unusable, reason disabled" foreign_disabled
 
@@ -252,6 +294,7 @@ if [ "$ENGINE_ARCH" = amd64 ]; then
         [ "$st" = usable ] && [ "$interp" = "$OTHER_S390X" ]
     }
     check "arm64 bundle (emulated) registers s390x with its own interpreter" other_bundle
+    check "  ... and its status --tsv says what its JSON says" tsv_agrees "$OPTS --platform linux/$OTHER" "$BO"
 
     CID=$(docker create --platform "linux/$OTHER" "$BO")
     docker cp "$CID:$OTHER_S390X" "$TMP/qemu-s390x"
@@ -278,6 +321,7 @@ restore() {
 }
 check "s390x re-registered by the $ENGINE_ARCH bundle and runs" restore
 check "status still matches the kernel" status_matches_kernel
+check "status --tsv still agrees with the JSON" tsv_agrees "$OPTS" "$B"
 
 leftover() { [ -z "$(docker ps -aq --filter "ancestor=$B" --filter "ancestor=$BO")" ]; }
 check "no containers left behind" leftover

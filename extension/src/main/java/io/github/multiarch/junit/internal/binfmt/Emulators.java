@@ -15,7 +15,7 @@ import java.util.List;
  *   <li>Proof by running: {@code uname -m} in a container of the target platform (the runtime
  *       image). If it answers the architecture's name, the emulator is usable, whoever registered
  *       it, and nothing privileged is started.</li>
- *   <li>Otherwise the registrar of the QEMU bundle reads the kernel's state ({@code status}) and
+ *   <li>Otherwise the registrar of the QEMU bundle reads the kernel's state ({@code status --tsv}) and
  *       gives a {@link Verdict}: <em>absent</em> is registered ({@code auto}, {@code replace});
  *       <em>unusable</em> (another tool's entry, disabled or without the F flag) fails with what
  *       is wrong and the fix, and is replaced only under {@code replace}; <em>usable</em> that
@@ -117,16 +117,16 @@ public final class Emulators {
         return "registered by " + bundle;
     }
 
-    /** The registrar's verdict on {@code arch}, read from the kernel under the engine. */
+    /** The registrar's verdict on {@code arch}, read from the kernel under the engine ({@code status --tsv}). */
     public static Verdict status(Docker docker, String bundle, Architecture arch) {
-        Docker.Run status = registrar(docker, bundle, List.of("status"));
-        try {
-            return Verdict.of(status.output(), arch);
-        } catch (RuntimeException e) {
-            throw new MultiarchException("The registrar of " + bundle + " could not read binfmt_misc: "
-                    + e.getMessage() + "\nbinfmt_misc can only be read and written from a privileged container of a"
-                    + " rootful engine.", e);
+        Docker.Run status = registrar(docker, bundle, List.of("status", "--tsv"));
+        if (status.exitCode() != 0) {
+            throw new MultiarchException("The registrar of " + bundle + " failed: `status --tsv` exited "
+                    + status.exitCode() + ". A bundle image built for another version of this extension may not"
+                    + " know that command: rebuild it with qemu-bundle/build.sh, or name one that matches this"
+                    + " extension with multiarch.bundle.image.\nThe registrar's output:\n" + status.output());
         }
+        return Verdict.of(status.output(), arch, bundle);
     }
 
     /**
