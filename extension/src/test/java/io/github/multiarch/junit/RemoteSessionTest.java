@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class RemoteSessionTest {
 
-    private static final String FIRST = "[engine:junit-jupiter]/[class:Example]/[method:first()]";
-    private static final String SECOND = "[engine:junit-jupiter]/[class:Example]/[method:second()]";
-    private static final String THIRD = "[engine:junit-jupiter]/[class:Example]/[method:third()]";
+    private static final String FIRST = "[class:Example]/[method:first()]";
+    private static final String SECOND = "[class:Example]/[method:second()]";
+    private static final String THIRD = "[class:Example]/[method:third()]";
 
     private final List<Scripted> opened = new ArrayList<>();
     private final Deque<Scripted> toOpen = new ArrayDeque<>();

@@ -10,45 +10,31 @@ import org.junit.platform.engine.TestEngine;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.store.Namespace;
 import org.junit.platform.engine.support.store.NamespacedHierarchicalStore;
-import org.junit.platform.launcher.LauncherSession;
-import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * The launcher session of this test JVM (Surefire's), shared with the runs {@link Kit} makes:
- * each of them runs as a request of that session, as the classes of one build run in one session,
- * so their warm runtimes ({@link Runtimes}, in the session's store) are kept from one run to the
- * next and closed by JUnit when the session ends.
+ * One launcher-session store for the runs {@link Kit} makes in this test JVM: each of them runs as
+ * a request of it, as the classes of one build run in one launcher session, so their warm
+ * runtimes ({@link Runtimes}, in the session's store) are kept from one run to the next. The
+ * store is closed, and with it the runtimes, when this JVM exits. (Not the build's own session,
+ * which only a {@code LauncherSessionListener} could hand over: registered in this module's test
+ * classes, its service file would clash with the extension jar's in the class-data archive's
+ * layout check, which {@code ClassDataArchiveTest} runs on this very class path.)
  */
-public final class SharedSession implements LauncherSessionListener {
+final class SharedSession {
 
-    private static volatile LauncherSession outermost;
+    private static final NamespacedHierarchicalStore<Namespace> STORE =
+            new NamespacedHierarchicalStore<>(null, NamespacedHierarchicalStore.CloseAction.closeAutoCloseables());
 
-    @Override
-    public void launcherSessionOpened(LauncherSession session) {
-        synchronized (SharedSession.class) {
-            if (outermost == null) {
-                outermost = session;
-            }
-        }
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(STORE::close, "kit-session-close"));
     }
 
-    @Override
-    public void launcherSessionClosed(LauncherSession session) {
-        synchronized (SharedSession.class) {
-            if (outermost == session) {
-                outermost = null;
-            }
-        }
+    private SharedSession() {
     }
 
-    /** The store of this JVM's outermost launcher session. */
+    /** The store of the session the runs of {@link Kit} share. */
     static NamespacedHierarchicalStore<Namespace> store() {
-        LauncherSession session = outermost;
-        if (session == null) {
-            throw new IllegalStateException("No launcher session is open in this JVM: run the tests through JUnit's"
-                    + " Launcher (Surefire does), which opens one");
-        }
-        return session.getStore();
+        return STORE;
     }
 
     /** The warm runtimes of this JVM's session. */
@@ -67,7 +53,7 @@ public final class SharedSession implements LauncherSessionListener {
 
         @Override
         public String getId() {
-            return jupiter.getId(); // the same unique ids as the remote runs'
+            return "multiarch-shared-session"; // (junit-jupiter is reserved for JUnit's own; test keys leave the engine out)
         }
 
         @Override

@@ -5,11 +5,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.engine.UniqueId;
 
 /**
- * Names a test the same way on both sides of the wire: its JUnit unique id
- * ({@code [engine:junit-jupiter]/[class:com.example.FooTest]/[method:bar()]}, or
- * {@code .../[test-template:baz(int)]/[test-template-invocation:#2]}). Unique ids derive from
- * the classes and methods, not from how they were selected, so the host's run and the remote
- * run agree on them.
+ * Names a test the same way on both sides of the wire: its JUnit unique id from the class on
+ * ({@code [class:com.example.FooTest]/[method:bar()]}, or
+ * {@code [class-template:com.example.FooTest]/[class-template-invocation]/[method:bar()]}). Unique
+ * ids derive from the classes and methods, not from how they were selected, so the host's run and
+ * the remote run agree on them, except for what is above the class: the engine, and, under a
+ * {@code @Suite}, the suite's engine and the suite ({@code [engine:junit-platform-suite]/[suite:..]/[engine:junit-jupiter]/..}),
+ * which the remote run, selecting the class itself, does not have. So a key leaves out everything
+ * up to the last engine segment, and the index of a class template's run.
  *
  * @since 0.1.0
  */
@@ -32,7 +35,8 @@ public final class TestKey {
 
     /** The key of a unique id given as text. */
     public static String normalize(String uniqueId) {
-        return uniqueId.replaceAll("\\[class-template-invocation:#\\d+\\]", "[class-template-invocation]");
+        return uniqueId.replaceFirst("^.*\\[engine:[^\\]]*\\]/", "") // (a segment's value has no ']' : JUnit escapes it)
+                .replaceAll("\\[class-template-invocation:#\\d+\\]", "[class-template-invocation]");
     }
 
     /** Whether {@code context}'s node is a plain test method (not a template invocation or a factory). */

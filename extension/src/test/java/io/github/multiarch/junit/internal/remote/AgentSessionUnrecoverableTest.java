@@ -28,7 +28,7 @@ class AgentSessionUnrecoverableTest {
         Message.Finished finished = (Message.Finished) messages.get(2);
         assertThat(finished.unrecoverable()).isTrue();
         assertThat(finished.during())
-                .startsWith("[engine:junit-jupiter]/[class-template:" + ThrowsInTheMiddle.class.getName() + "]")
+                .startsWith("[class-template:" + ThrowsInTheMiddle.class.getName() + "]")
                 .contains("[class-template-invocation]") // normalized, as the host's keys are
                 .endsWith("[method:second()]");
         assertThat(ThrowableCodec.decode(finished.failure(), getClass().getClassLoader()))
