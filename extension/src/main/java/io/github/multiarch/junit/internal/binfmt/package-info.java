@@ -1,7 +1,7 @@
 /**
  * QEMU emulators in binfmt_misc of the Docker engine's kernel: proof by running, the registrar's
  * verdicts ({@link io.github.multiarch.junit.internal.binfmt.Verdict}) and registration through the QEMU
- * bundle image ({@link io.github.multiarch.junit.internal.binfmt.Emulators}). Internal.
+ * bundle image ({@link io.github.multiarch.junit.internal.binfmt.Emulators}). Internal: not API.
  *
  * @since 0.1.0
  */
