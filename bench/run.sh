@@ -357,7 +357,7 @@ EOF
 }
 # suite_class DIR NAME MODE ARCHES: a class of 20 trivial tests. MODE: plain (no annotation),
 # each (@RunsOn("<arch>")), each-exec (the same, plus @Execution(CONCURRENT) on the class and
-# @Execution(SAME_THREAD) on each method), multi (@RunsOn({"<arch>", ...}): the extension's matrix)
+# @Execution(SAME_THREAD) on each method), multi (@RunsOn("<arch>") repeated: the extension's matrix)
 suite_class() {
     local dir=$1 name=$2 mode=$3 arches=$4 i f
     f="$dir/src/test/java/bench/suite/$name.java"
@@ -374,7 +374,7 @@ suite_class() {
         case $mode in
             each) echo "@RunsOn(\"$arches\")" ;;
             each-exec) echo "@RunsOn(\"$arches\")"; echo "@Execution(ExecutionMode.CONCURRENT)" ;;
-            multi) echo "@RunsOn({\"${arches// /\", \"}\"})" ;;
+            multi) for a in $arches; do echo "@RunsOn(\"$a\")"; done ;;
         esac
         echo "class $name {"
         for i in $(seq -w 1 20); do

@@ -32,6 +32,8 @@ final class Configuration {
     private final String bundleImage;
     private final Emulators.Install install;
     private final Path cdsDir;
+    /** {@code multiarch.runsOn}: the architecture of every class that names none; {@code null} when not set. */
+    private final Architecture runsOn;
     /** JUnit's own {@code junit.jupiter.execution.parallel.enabled}, which the remote sessions must respect. */
     private final boolean parallelExecution;
 
@@ -52,6 +54,7 @@ final class Configuration {
             throw new ExtensionConfigurationException("Configuration parameter " + CDS + "=" + cds + " is not valid:"
                     + " use true (runtimes map a class-data archive of their jars, made once) or false.");
         }
+        this.runsOn = root.getConfigurationParameter(Settings.RUNS_ON).map(Configuration::runsOn).orElse(null);
         this.parallelExecution = root.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
                 .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
         this.cdsDir = cds.equals("false") ? null : root.getConfigurationParameter(CDS_DIR)
@@ -91,6 +94,37 @@ final class Configuration {
         }
         return root.getConfigurationParameter(IMAGE).map(String::trim).filter(s -> !s.isEmpty())
                 .orElse("eclipse-temurin:" + Runtime.version().feature() + "-jre");
+    }
+
+    /**
+     * Parses {@code multiarch.runsOn}: one architecture, or {@code null} for a blank value.
+     *
+     * @throws ExtensionConfigurationException for an unknown name or several names, with the fix
+     */
+    static Architecture runsOn(String value) {
+        String trimmed = value.trim();
+        if (trimmed.isEmpty()) {
+            return null;
+        }
+        String[] names = trimmed.split("\\s*,\\s*");
+        if (names.length > 1) {
+            throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUNS_ON + "=" + trimmed
+                    + " names " + names.length + " architectures: one run takes one. Run the suite once per"
+                    + " architecture instead: one Surefire execution (or Gradle test task) each, with "
+                    + Settings.RUNS_ON + "=" + names[0] + " and so on, and a reports directory of its own (README,"
+                    + " \"Several architectures\").");
+        }
+        try {
+            return Architecture.of(trimmed);
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUNS_ON + "=" + trimmed
+                    + " is not valid: " + e.getMessage());
+        }
+    }
+
+    /** The architecture {@code multiarch.runsOn} gives every class that names none. */
+    Optional<Architecture> runsOn() {
+        return Optional.ofNullable(runsOn);
     }
 
     String bundleImage() {

@@ -66,6 +66,7 @@ final class HostSide implements RunsOnExtension.Side {
     public void beforeAll(ExtensionContext context) throws Exception {
         Optional<Target> target = Target.of(context);
         if (target.isPresent() && target.get().isScope(context)) {
+            explainSetting(context, target.get());
             long t0 = System.nanoTime();
             try {
                 session(context, target.get()).open();
@@ -90,7 +91,20 @@ final class HostSide implements RunsOnExtension.Side {
         }
     }
 
+    /**
+     * One line when {@code multiarch.runsOn} names another architecture than a class's own
+     * annotation, which wins.
+     */
+    private static void explainSetting(ExtensionContext context, Target target) {
+        Optional<Architecture> setting = Configuration.get(context).runsOn();
+        if (!target.bySetting && !target.isMethodScope() && setting.isPresent() && setting.get() != target.architecture) {
+            System.err.println("[multiarch] " + target.scopeClass.getName() + " runs on " + target.architecture
+                    + ": its @RunsOn wins over " + Settings.RUNS_ON + "=" + setting.get().platform());
+        }
+    }
+
     // ---- each test runs remotely; lifecycle methods run there as part of the remote class ----
+    // (a context without a target, in a class neither annotated nor chosen by the setting: here)
 
     @Override
     public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
@@ -112,8 +126,12 @@ final class HostSide implements RunsOnExtension.Side {
     @SuppressWarnings("unchecked")
     public <T> T interceptTestFactoryMethod(Invocation<T> invocation, ReflectiveInvocationContext<Method> invocationContext,
                                             ExtensionContext context) throws Throwable {
+        Optional<Target> remote = Target.of(context);
+        if (remote.isEmpty()) {
+            return invocation.proceed();
+        }
         invocation.skip();
-        Target target = Target.of(context).orElseThrow();
+        Target target = remote.get();
         List<Message.Dynamic> dynamics = new ArrayList<>();
         remote(context, target, dynamics::add).rethrow(context.getDisplayName(), target.architecture);
         return (T) DynamicReplay.of(TestKey.of(context), dynamics, target.architecture);
@@ -127,26 +145,26 @@ final class HostSide implements RunsOnExtension.Side {
 
     @Override
     public void interceptBeforeAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-                                         ExtensionContext context) {
-        invocation.skip(); // it runs in the remote JVM, as part of the remote class
+                                         ExtensionContext context) throws Throwable {
+        remoteOnly(invocation, context);
     }
 
     @Override
     public void interceptBeforeEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-                                          ExtensionContext context) {
-        invocation.skip();
+                                          ExtensionContext context) throws Throwable {
+        remoteOnly(invocation, context);
     }
 
     @Override
     public void interceptAfterEachMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-                                         ExtensionContext context) {
-        invocation.skip();
+                                         ExtensionContext context) throws Throwable {
+        remoteOnly(invocation, context);
     }
 
     @Override
     public void interceptAfterAllMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
-                                        ExtensionContext context) {
-        invocation.skip();
+                                        ExtensionContext context) throws Throwable {
+        remoteOnly(invocation, context);
     }
 
     /**
@@ -154,9 +172,22 @@ final class HostSide implements RunsOnExtension.Side {
      * remote JVM said: passed, failed (the remote exception), aborted, or never run (an error).
      */
     private static void runRemotely(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        Optional<Target> target = Target.of(context);
+        if (target.isEmpty()) {
+            invocation.proceed();
+            return;
+        }
         invocation.skip();
-        Target target = Target.of(context).orElseThrow();
-        remote(context, target, dynamic -> { }).rethrow(context.getDisplayName(), target.architecture);
+        remote(context, target.get(), dynamic -> { }).rethrow(context.getDisplayName(), target.get().architecture);
+    }
+
+    /** A lifecycle method of a remote class runs in the remote JVM, as part of the remote class; else here. */
+    private static void remoteOnly(Invocation<Void> invocation, ExtensionContext context) throws Throwable {
+        if (Target.of(context).isPresent()) {
+            invocation.skip();
+        } else {
+            invocation.proceed();
+        }
     }
 
     /** Asks the remote JVM to run {@code context}'s node; its report entries are published here. */

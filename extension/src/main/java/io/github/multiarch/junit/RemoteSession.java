@@ -95,20 +95,39 @@ final class RemoteSession implements AutoCloseable {
 
     private final Architecture architecture;
     private final String selector;
+    private final Map<String, String> params;
     private final Opener opener;
     private Channel session;
     private boolean finished;
 
     RemoteSession(Target target, Supplier<RemoteRuntime> runtimes) {
-        this(target.architecture, target.selector(),
+        this(target.architecture, target.selector(), params(target),
                 (selector, params) -> new RuntimeChannel(runtimes.get().openSession(selector, params)));
     }
 
     /** A session of {@code selector} on {@code architecture}, opened (and opened again) with {@code opener}. */
     RemoteSession(Architecture architecture, String selector, Opener opener) {
+        this(architecture, selector, Map.of(Agent.ARCHITECTURE_PARAMETER, architecture.platform()), opener);
+    }
+
+    private RemoteSession(Architecture architecture, String selector, Map<String, String> params, Opener opener) {
         this.architecture = architecture;
         this.selector = selector;
+        this.params = params;
         this.opener = opener;
+    }
+
+    /**
+     * The configuration parameters of the remote run: its architecture, and, when the
+     * {@code multiarch.runsOn} setting chose it (the class has no annotation that brings the
+     * extension along), auto-detection of this extension alone, so the remote run has its gate.
+     */
+    private static Map<String, String> params(Target target) {
+        if (!target.bySetting) {
+            return Map.of(Agent.ARCHITECTURE_PARAMETER, target.architecture.platform());
+        }
+        return Map.of(Agent.ARCHITECTURE_PARAMETER, target.architecture.platform(),
+                RunsOnSetting.AUTODETECTION, "true", RunsOnSetting.AUTODETECTION_INCLUDE, RunsOnExtension.class.getName());
     }
 
     /** Starts the remote class and waits until its {@code @BeforeAll} is done; throws what it threw. */
@@ -119,7 +138,7 @@ final class RemoteSession implements AutoCloseable {
         if (session != null) {
             session.forget(); // its runtime is gone: the class starts again in a fresh one
         }
-        session = opener.open(selector, Map.of(Agent.ARCHITECTURE_PARAMETER, architecture.platform()));
+        session = opener.open(selector, params);
         finished = false;
         while (true) {
             RemoteRuntime.Event event = session.next();

@@ -3,6 +3,7 @@ package io.github.multiarch.junit;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
+import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
@@ -24,12 +25,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>On a class, every test of the class (and of its {@code @Nested} classes) runs remotely,
- * together with {@code @BeforeAll}, {@code @BeforeEach}, {@code @AfterEach} and {@code @AfterAll}.
- * Naming several architectures runs the whole class once per architecture:
- * {@code @RunsOn({"s390x", "arm64"})}. Each run is a node of its own in the report, named after
- * its architecture ({@code [s390x]}); a class annotated with one architecture gets one such node.
- * On a method, only that method (with its class's lifecycle methods) runs remotely; a method's
+ * together with {@code @BeforeAll}, {@code @BeforeEach}, {@code @AfterEach} and {@code @AfterAll};
+ * the class is reported exactly as a local run reports it (same class and method names). On a
+ * method, only that method (with its class's lifecycle methods) runs remotely; a method's
  * annotation wins over its class's. The annotation also works as a meta-annotation.
+ *
+ * <p>Repeated on a class, it runs the whole class once per architecture, in the order given:
+ * {@code @RunsOn("s390x") @RunsOn("arm64")}. The class is then a JUnit class template (see
+ * {@link List}), one run per architecture, each a node named after its architecture
+ * ({@code [s390x]}); build tools that do not show JUnit's display names report the runs by
+ * index (Surefire from 3.5.4: {@code checksum()[1]}); README, "Several architectures", shows how
+ * to keep reports per architecture apart. One annotation names one architecture.
+ *
+ * <p>Without any annotation, the configuration parameter {@code multiarch.runsOn}
+ * ({@link Settings#RUNS_ON}) runs every test class of the run on one architecture; an annotation
+ * wins over it.
  *
  * <p>Accepted names: Docker's platform names ({@code amd64}, {@code arm64}, {@code arm} /
  * {@code arm/v7}, {@code ppc64le}, {@code s390x}, {@code riscv64}, {@code 386}) and the
@@ -46,11 +56,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ClassTemplate
+@Repeatable(RunsOn.List.class)
 @ExtendWith(RunsOnExtension.class)
 @TestMethodOrder(RemoteMethodOrder.class)
 public @interface RunsOn {
 
-    /** The architectures to run on: one or more on a class, one on a method. */
+    /**
+     * The architecture: one name. (An array for compatibility with 0.1.0, which took several:
+     * repeat the annotation instead.)
+     */
     String[] value();
+
+    /**
+     * The container of a repeated {@link RunsOn}, which the compiler writes for
+     * {@code @RunsOn("s390x") @RunsOn("arm64")}: a class template, one run of the class per
+     * architecture. Not written by hand.
+     *
+     * @since 0.2.0
+     */
+    @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Documented
+    @Inherited
+    @ClassTemplate
+    @ExtendWith(RunsOnExtension.class)
+    @TestMethodOrder(RemoteMethodOrder.class)
+    @interface List {
+        RunsOn[] value();
+    }
 }

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
-import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * The extension behind {@link RunsOn}. The same annotation is read in two JVMs, and this class
@@ -26,9 +25,13 @@ import org.junit.platform.commons.support.AnnotationSupport;
  *       sessions): the gate that lets each test run when the host asks for it.</li>
  * </ul>
  *
+ * <p>Public only because JUnit's auto-detection (for {@code multiarch.runsOn}, see
+ * {@link RunsOnSetting}) loads it through {@code META-INF/services}; not API. Registered for a
+ * class without a target (no annotation, no setting), it does nothing.
+ *
  * @since 0.1.0
  */
-class RunsOnExtension implements ClassTemplateInvocationContextProvider, ExecutionCondition, BeforeAllCallback,
+public final class RunsOnExtension implements ClassTemplateInvocationContextProvider, ExecutionCondition, BeforeAllCallback,
         AfterAllCallback, InvocationInterceptor {
 
     static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(RunsOnExtension.class);
@@ -64,9 +67,13 @@ class RunsOnExtension implements ClassTemplateInvocationContextProvider, Executi
         }, Side.class);
     }
 
+    /** For JUnit's auto-detection (through {@code META-INF/services}) and {@code @ExtendWith}. */
+    public RunsOnExtension() {
+    }
+
     @Override
     public boolean supportsClassTemplate(ExtensionContext context) {
-        return AnnotationSupport.isAnnotated(context.getRequiredTestClass(), RunsOn.class);
+        return Target.isMatrix(context.getRequiredTestClass());
     }
 
     @Override

@@ -11,6 +11,15 @@ package io.github.multiarch.junit;
 public final class Settings {
 
     /**
+     * Runs every test class of the run on this architecture, as if each were annotated with
+     * {@code @RunsOn}: {@code multiarch.runsOn=s390x}. One architecture per run (for several, one
+     * Surefire execution or Gradle test task per architecture: README shows both). An annotation
+     * on a class or method wins over it. It needs JUnit's extension auto-detection, which it
+     * switches on for this extension alone when nothing else configures auto-detection.
+     */
+    public static final String RUNS_ON = "multiarch.runsOn";
+
+    /**
      * The JVM image for every architecture that has no image of its own
      * ({@link #IMAGE_PREFIX}); default {@code eclipse-temurin:<the host's Java feature version>-jre}.
      */

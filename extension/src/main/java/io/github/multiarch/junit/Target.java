@@ -14,8 +14,9 @@ import io.github.multiarch.junit.internal.remote.RemoteSelector;
 
 /**
  * Where a test runs, read from the nearest {@link RunsOn}: the method's, else its class's, else
- * an enclosing class's (for {@code @Nested} classes). Also names the scope that owns the remote
- * session: the annotated method, or the annotated class.
+ * an enclosing class's (for {@code @Nested} classes), else the {@code multiarch.runsOn} setting
+ * (for the outermost class). Also names the scope that owns the remote session: the annotated
+ * method, or the annotated (outermost) class.
  *
  * @since 0.1.0
  */
@@ -26,38 +27,49 @@ final class Target {
     final Class<?> scopeClass;
     /** The annotated method, for method scope; {@code null} for class scope. */
     final Method scopeMethod;
+    /** Whether the {@code multiarch.runsOn} setting chose it, not an annotation. */
+    final boolean bySetting;
 
-    private Target(Architecture architecture, Class<?> scopeClass, Method scopeMethod) {
+    private Target(Architecture architecture, Class<?> scopeClass, Method scopeMethod, boolean bySetting) {
         this.architecture = architecture;
         this.scopeClass = scopeClass;
         this.scopeMethod = scopeMethod;
+        this.bySetting = bySetting;
     }
 
     /** The target of a test method's or a class's context; empty if nothing is annotated. */
     static Optional<Target> of(ExtensionContext context) {
         Optional<Method> method = context.getTestMethod();
         if (method.isPresent()) {
-            Optional<RunsOn> onMethod = AnnotationSupport.findAnnotation(method.get(), RunsOn.class);
-            if (onMethod.isPresent()) {
-                List<Architecture> archs = parse(onMethod.get(), method.get().toString());
-                if (archs.size() > 1) {
-                    throw new ExtensionConfigurationException("@RunsOn on " + method.get() + " names " + archs.size()
-                            + " architectures " + archs + "; on a method, name one. To run tests on several"
-                            + " architectures, annotate the class: @RunsOn(" + quoted(archs) + ") runs the whole class"
+            List<RunsOn> onMethod = declared(method.get());
+            if (!onMethod.isEmpty()) {
+                List<String> names = onMethod.stream().flatMap(r -> java.util.Arrays.stream(r.value())).toList();
+                if (names.size() > 1) {
+                    throw new ExtensionConfigurationException("@RunsOn on " + method.get() + " names " + names.size()
+                            + " architectures " + names + "; on a method, name one. To run tests on several"
+                            + " architectures, annotate the class: " + repeated(names) + " runs the whole class"
                             + " once per architecture.");
                 }
-                return Optional.of(new Target(archs.get(0), context.getRequiredTestClass(), method.get()));
+                List<Architecture> archs = parse(onMethod, method.get().toString());
+                return Optional.of(new Target(archs.get(0), context.getRequiredTestClass(), method.get(), false));
             }
         }
-        Optional<Class<?>> testClass = context.getTestClass();
-        for (Class<?> c = testClass.orElse(null); c != null; c = enclosingOfInner(c)) {
-            Optional<RunsOn> onClass = AnnotationSupport.findAnnotation(c, RunsOn.class);
-            if (onClass.isPresent()) {
-                List<Architecture> archs = parse(onClass.get(), c.getName());
+        Class<?> outermost = null;
+        for (Class<?> c = context.getTestClass().orElse(null); c != null; c = enclosingOfInner(c)) {
+            List<RunsOn> onClass = declared(c);
+            if (!onClass.isEmpty()) {
+                List<Architecture> archs = parse(onClass, c.getName());
                 // the run of the class template this context belongs to says which one it is
                 Architecture chosen = context.getStore(RunsOnExtension.NAMESPACE)
                         .get(invocationKey(c), Architecture.class);
-                return Optional.of(new Target(chosen != null ? chosen : archs.get(0), c, null));
+                return Optional.of(new Target(chosen != null ? chosen : archs.get(0), c, null, false));
+            }
+            outermost = c;
+        }
+        if (outermost != null) {
+            Optional<Architecture> setting = Configuration.get(context).runsOn();
+            if (setting.isPresent()) {
+                return Optional.of(new Target(setting.get(), outermost, null, true));
             }
         }
         return Optional.empty();
@@ -68,14 +80,31 @@ final class Target {
         return "architecture:" + annotatedClass.getName();
     }
 
-    /** The architectures a class annotation names, in order; validated. */
+    /** The architectures a class's annotations name, in order; validated. */
     static List<Architecture> architectures(Class<?> annotatedClass) {
-        return parse(AnnotationSupport.findAnnotation(annotatedClass, RunsOn.class).orElseThrow(),
-                annotatedClass.getName());
+        return parse(declared(annotatedClass), annotatedClass.getName());
     }
 
-    private static String quoted(List<Architecture> archs) {
-        return archs.stream().map(a -> "\"" + a.platform() + "\"").collect(java.util.stream.Collectors.joining(", "));
+    /**
+     * The {@link RunsOn} annotations of {@code element}, as written: a repeated one through its
+     * container (every one, also one written twice), else a single one, direct or meta-present.
+     */
+    private static List<RunsOn> declared(java.lang.reflect.AnnotatedElement element) {
+        Optional<RunsOn.List> repeated = AnnotationSupport.findAnnotation(element, RunsOn.List.class);
+        if (repeated.isPresent()) {
+            return List.of(repeated.get().value());
+        }
+        return AnnotationSupport.findAnnotation(element, RunsOn.class).map(List::of).orElse(List.of());
+    }
+
+    /** Whether {@code testClass} runs once per architecture: a repeated {@link RunsOn} (a class template). */
+    static boolean isMatrix(Class<?> testClass) {
+        return AnnotationSupport.isAnnotated(testClass, RunsOn.List.class);
+    }
+
+    /** {@code @RunsOn("s390x") @RunsOn("arm64")}: the way to name several architectures. */
+    private static String repeated(List<String> names) {
+        return names.stream().map(n -> "@RunsOn(\"" + n + "\")").collect(java.util.stream.Collectors.joining(" "));
     }
 
     boolean isMethodScope() {
@@ -101,11 +130,20 @@ final class Target {
         return architecture.platform() + ":" + scopeClass.getName() + (isMethodScope() ? "#" + scopeMethod : "");
     }
 
-    private static List<Architecture> parse(RunsOn runsOn, String where) {
-        String[] names = runsOn.value();
-        if (names.length == 0) {
-            throw new ExtensionConfigurationException("@RunsOn on " + where + " names no architecture."
-                    + " Name one, e.g. @RunsOn(\"s390x\"). Accepted names: " + Architecture.acceptedNames());
+    private static List<Architecture> parse(List<RunsOn> annotations, String where) {
+        List<String> names = new ArrayList<>();
+        for (RunsOn runsOn : annotations) {
+            if (runsOn.value().length == 0) {
+                throw new ExtensionConfigurationException("@RunsOn on " + where + " names no architecture."
+                        + " Name one, e.g. @RunsOn(\"s390x\"). Accepted names: " + Architecture.acceptedNames());
+            }
+            if (runsOn.value().length > 1) {
+                throw new ExtensionConfigurationException("@RunsOn on " + where + " names "
+                        + runsOn.value().length + " architectures in one annotation " + java.util.Arrays.toString(runsOn.value())
+                        + ": one annotation names one architecture. To run the class once per architecture, repeat"
+                        + " the annotation: " + repeated(java.util.Arrays.asList(runsOn.value())) + ".");
+            }
+            names.add(runsOn.value()[0]);
         }
         List<Architecture> archs = new ArrayList<>();
         for (String name : names) {
@@ -117,7 +155,7 @@ final class Target {
             }
             if (archs.contains(arch)) {
                 throw new ExtensionConfigurationException("@RunsOn on " + where + " names " + arch
-                        + " twice " + java.util.Arrays.toString(names) + ": name each architecture once.");
+                        + " twice " + names + ": name each architecture once.");
             }
             archs.add(arch);
         }

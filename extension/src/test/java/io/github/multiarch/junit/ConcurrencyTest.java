@@ -94,8 +94,8 @@ class ConcurrencyTest {
         assertThat(results).hasSize(6).allSatisfy((id, result) ->
                 assertThat(result.getStatus()).as(id + ": " + result).isEqualTo(TestExecutionResult.Status.SUCCESSFUL));
         // the two classes ran at the same time
-        String s390x = "[class-template:" + TalksOnS390x.class.getName() + "]";
-        String arm64 = "[class-template:" + TalksOnArm64.class.getName() + "]";
+        String s390x = "[class:" + TalksOnS390x.class.getName() + "]";
+        String arm64 = "[class:" + TalksOnArm64.class.getName() + "]";
         assertThat(at(starts, s390x)).isBefore(at(ends, arm64));
         assertThat(at(starts, arm64)).isBefore(at(ends, s390x));
         // and each test's captured output is its own, from its own architecture

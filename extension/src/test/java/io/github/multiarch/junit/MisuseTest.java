@@ -29,13 +29,37 @@ class MisuseTest {
         Kit.run(TwoOnAMethod.class).testEvents().assertThatEvents().haveExactly(1, event(test("onTwo"),
                 finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
                         message(m -> m.contains("names 2 architectures [s390x, arm64]; on a method, name one")
-                                && m.contains("annotate the class: @RunsOn(\"s390x\", \"arm64\")")))));
+                                && m.contains("annotate the class: @RunsOn(\"s390x\") @RunsOn(\"arm64\")")))));
     }
 
     @Test
     void anArchitectureNamedTwiceIsAMistake() {
         Kit.run(TwiceOnAClass.class).allEvents().assertThatEvents().haveExactly(1, finishedWithFailure(
                 instanceOf(ExtensionConfigurationException.class), message(m -> m.contains("names s390x twice"))));
+    }
+
+    @Test
+    void severalArchitecturesInOneAnnotationAskForTheRepeatedForm() {
+        Kit.run(TwoInOneAnnotation.class).containerEvents().assertThatEvents().haveExactly(1, event(
+                container(TwoInOneAnnotation.class),
+                finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("names 2 architectures in one annotation [s390x, arm64]")
+                                && m.contains("repeat the annotation: @RunsOn(\"s390x\") @RunsOn(\"arm64\")")))));
+        Kit.run(TwoInOneAnnotation.class).testEvents().assertStatistics(s -> s.started(0));
+    }
+
+    @Test
+    void anUnknownOrSeveralArchitecturesInTheSettingFailWithTheAcceptedNamesOrTheRecipe() {
+        Kit.run(Unannotated.class, "multiarch.runsOn", "sparc64", RunsOnSetting.AUTODETECTION, "true")
+                .allEvents().assertThatEvents().haveAtLeastOne(finishedWithFailure(
+                        instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("multiarch.runsOn=sparc64 is not valid: Unknown architecture 'sparc64'")
+                                && m.contains("s390x"))));
+        Kit.run(Unannotated.class, "multiarch.runsOn", "s390x, arm64", RunsOnSetting.AUTODETECTION, "true")
+                .allEvents().assertThatEvents().haveAtLeastOne(finishedWithFailure(
+                        instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("multiarch.runsOn=s390x, arm64 names 2 architectures: one run takes one")
+                                && m.contains("one Surefire execution"))));
     }
 
     @Test
@@ -104,8 +128,22 @@ class MisuseTest {
         }
     }
 
-    @RunsOn({"s390x", "s390x"})
+    @RunsOn("s390x")
+    @RunsOn("s390x")
     static class TwiceOnAClass {
+        @Test
+        void test() {
+        }
+    }
+
+    @RunsOn({"s390x", "arm64"})
+    static class TwoInOneAnnotation {
+        @Test
+        void test() {
+        }
+    }
+
+    static class Unannotated {
         @Test
         void test() {
         }

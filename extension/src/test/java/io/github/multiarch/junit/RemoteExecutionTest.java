@@ -133,7 +133,8 @@ class RemoteExecutionTest {
         }
     }
 
-    @RunsOn({"s390x", "arm64"})
+    @RunsOn("s390x")
+    @RunsOn("arm64")
     static class Matrix {
         @Test
         void byteOrderFollowsTheCpu() {

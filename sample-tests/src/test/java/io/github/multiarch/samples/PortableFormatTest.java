@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * its own node in the report ({@code [s390x]}, {@code [arm64]}). A file format written with an
  * explicit byte order must come out the same on every CPU.
  */
-@RunsOn({"s390x", "arm64"})
+@RunsOn("s390x")
+@RunsOn("arm64")
 class PortableFormatTest {
 
     private static final byte[] EXPECTED_HEADER = {0x4d, 0x41, 0x52, 0x43, 0x00, 0x00, 0x01, 0x00};

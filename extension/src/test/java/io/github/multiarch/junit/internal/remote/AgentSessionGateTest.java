@@ -126,8 +126,7 @@ class AgentSessionGateTest {
 
     /** The key of a test method of the fixture, as host and agent both name it. */
     private static String key(String method) {
-        return "[class-template:" + Fixture.class.getName() + "]/[class-template-invocation]"
-                + "/[method:" + method + "]";
+        return "[class:" + Fixture.class.getName() + "]/[method:" + method + "]";
     }
 
     @RunsOn("s390x")
