@@ -145,6 +145,22 @@ final class Configuration {
         return cdsDir;
     }
 
+    /**
+     * {@code multiarch.jvm.args}: JVM options the remote JVMs get after those taken from this JVM.
+     *
+     * @throws ExtensionConfigurationException when a quote in it is not closed
+     */
+    java.util.List<String> jvmArgs() {
+        String value = root.getConfigurationParameter(Settings.JVM_ARGS).orElse("");
+        try {
+            return io.github.multiarch.junit.internal.runtime.Runtimes.jvmArgs(value);
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("Configuration parameter " + Settings.JVM_ARGS + "=" + value
+                    + " is not valid: " + e.getMessage() + ". Options are split at white space; double or single"
+                    + " quotes group one that holds white space.");
+        }
+    }
+
     private static String readVersion() {
         Properties p = new Properties();
         try (InputStream in = Configuration.class.getResourceAsStream("version.properties")) {

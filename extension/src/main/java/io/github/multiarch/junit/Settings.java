@@ -50,6 +50,13 @@ public final class Settings {
      */
     public static final String CDS_DIR = "multiarch.cds.dir";
 
+    /**
+     * JVM options added to the remote JVMs' command line, after the ones taken from the test JVM
+     * (its heap size and collector among them), so they win: {@code multiarch.jvm.args=-Xmx2g
+     * -XX:+UseParallelGC}. Split at white space; double or single quotes group. Default: none.
+     */
+    public static final String JVM_ARGS = "multiarch.jvm.args";
+
     private Settings() {
     }
 }

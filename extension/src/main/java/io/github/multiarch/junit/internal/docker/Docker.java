@@ -362,16 +362,17 @@ public final class Docker implements AutoCloseable {
     }
 
     /**
-     * Starts a container that does its work on its own and removes itself when it ends, whether or
-     * not this JVM still runs ({@code docker run -d --rm}); returns its id.
+     * Creates the container {@code create} describes, puts {@code files} into it, and starts it; a
+     * container that does its work on its own and removes itself when it ends (the caller's host
+     * configuration has auto-remove), whether or not this JVM still runs ({@code docker run -d
+     * --rm}). Returns its id; on failure it is removed.
+     *
+     * @param files absolute path in the container to content, see {@link #putFile}
      */
-    public String startDetached(String image, Architecture arch, List<String> entrypoint, List<String> args,
-                                String purpose, List<com.github.dockerjava.api.model.Bind> binds, List<String> env) {
-        String id = create(image, arch, purpose)
-                .withHostConfig(HostConfig.newHostConfig().withBinds(binds).withAutoRemove(true))
-                .withEnv(env).withEntrypoint(entrypoint).withCmd(args)
-                .exec().getId();
+    public String startDetached(CreateContainerCmd create, Map<String, byte[]> files) {
+        String id = create.exec().getId();
         try {
+            files.forEach((path, content) -> putFile(id, path, content));
             client.startContainerCmd(id).exec();
         } catch (RuntimeException e) {
             try {
@@ -382,6 +383,81 @@ public final class Docker implements AutoCloseable {
             throw e;
         }
         return id;
+    }
+
+    /**
+     * Writes {@code content} to {@code path} (absolute) in the created, not yet started, container
+     * {@code containerId}: a file readable by every user (mode 0644), in directories its tar entries
+     * create (mode 0755). Nothing on the host's file system is involved, and neither a command
+     * line's nor an environment variable's length limit.
+     */
+    public void putFile(String containerId, String path, byte[] content) {
+        if (!path.startsWith("/") || path.endsWith("/")) {
+            throw new IllegalArgumentException("not an absolute file path: " + path);
+        }
+        java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+        String[] parts = path.substring(1).split("/");
+        StringBuilder dir = new StringBuilder();
+        for (int i = 0; i < parts.length - 1; i++) {
+            dir.append(parts[i]).append('/');
+            tarEntry(tar, dir.toString(), '5', 0755, new byte[0]);
+        }
+        tarEntry(tar, path.substring(1), '0', 0644, content);
+        tar.writeBytes(new byte[1024]); // the end of the archive
+        client.copyArchiveToContainerCmd(containerId).withRemotePath("/")
+                .withTarInputStream(new java.io.ByteArrayInputStream(tar.toByteArray())).exec();
+    }
+
+    /** One ustar entry (name up to 100 bytes), owned by root. */
+    private static void tarEntry(java.io.ByteArrayOutputStream out, String name, char type, int mode, byte[] content) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        if (nameBytes.length > 100) {
+            throw new IllegalArgumentException("path too long for a tar entry: " + name);
+        }
+        byte[] header = new byte[512];
+        System.arraycopy(nameBytes, 0, header, 0, nameBytes.length);
+        octal(header, 100, 8, mode);
+        octal(header, 108, 8, 0);
+        octal(header, 116, 8, 0);
+        octal(header, 124, 12, content.length);
+        octal(header, 136, 12, System.currentTimeMillis() / 1000);
+        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+        header[156] = (byte) type;
+        System.arraycopy(("ustar\0" + "00").getBytes(StandardCharsets.US_ASCII), 0, header, 257, 8);
+        long sum = 0;
+        for (byte b : header) {
+            sum += b & 0xff;
+        }
+        octal(header, 148, 7, sum);
+        out.writeBytes(header);
+        out.writeBytes(content);
+        out.writeBytes(new byte[(512 - content.length % 512) % 512]);
+    }
+
+    /** {@code value} in octal, zero-padded, NUL-terminated, in {@code length} bytes at {@code offset}. */
+    private static void octal(byte[] header, int offset, int length, long value) {
+        String digits = Long.toOctalString(value);
+        String padded = "0".repeat(Math.max(0, length - 1 - digits.length())) + digits;
+        System.arraycopy(padded.getBytes(StandardCharsets.US_ASCII), 0, header, offset, length - 1);
+        header[offset + length - 1] = 0;
+    }
+
+    /**
+     * Whether the engine runs rootless ({@code docker info}: {@code name=rootless}): its containers'
+     * root is the user who runs the engine, and another uid inside is one of that user's subordinate ids.
+     */
+    public boolean isRootless() {
+        List<String> options = info.getSecurityOptions();
+        return options != null && options.stream().anyMatch(o -> o.contains("name=rootless"));
+    }
+
+    /** The environment an image gives its containers ({@code KEY=value}); empty when it gives none. */
+    public List<String> imageEnv(String image) {
+        InspectImageResponse inspect = inspect(image);
+        if (inspect == null || inspect.getConfig() == null || inspect.getConfig().getEnv() == null) {
+            return List.of();
+        }
+        return List.of(inspect.getConfig().getEnv());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.multiarch.junit.internal.runtime;
 import io.github.multiarch.junit.internal.docker.Docker;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import io.github.multiarch.junit.internal.arch.Architecture;
 import io.github.multiarch.junit.internal.remote.Agent;
@@ -70,7 +71,7 @@ public final class ClassDataArchive {
     private static final int KEEP = 4;
 
     /** The class path in the runtime's order, how many leading jars the archive covers, or why none. */
-    private record Layout(List<Path> classpath, int jars, String whyNone) {
+    record Layout(List<Path> classpath, int jars, String whyNone) {
     }
 
     /**
@@ -88,7 +89,7 @@ public final class ClassDataArchive {
          * @param trainingClass the test class a training run runs: the paths a real session takes
          */
         ClassDataArchive plan(Path cacheDir, Docker docker, Architecture arch, String imageId, List<Path> classpath,
-                              String trainingClass) {
+                              String trainingClass, List<String> jvmFlags) {
             Layout layout;
             if (cacheDir == null) {
                 layout = new Layout(classpath, 0, "switched off (multiarch.cds=false)");
@@ -101,7 +102,7 @@ public final class ClassDataArchive {
                 return new ClassDataArchive(this, layout, null, trainingClass);
             }
             return new ClassDataArchive(this, layout,
-                    cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout) + ".jsa"), trainingClass);
+                    cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout, jvmFlags) + ".jsa"), trainingClass);
         }
     }
 
@@ -151,7 +152,7 @@ public final class ClassDataArchive {
      *
      * @return a few words for the runtime's "ready" line
      */
-    String afterStart(Docker docker, Architecture arch, String imageId, RemoteRuntime runtime) {
+    String afterStart(Docker docker, Architecture arch, String imageId, RemoteRuntime runtime, JvmSetup setup) {
         if (file == null) {
             return "no class-data archive: " + layout.whyNone;
         }
@@ -170,11 +171,16 @@ public final class ClassDataArchive {
         if (failedBefore()) {
             return "no class-data archive: its training run failed before (" + failureFile() + ")";
         }
-        train(docker, arch, imageId);
+        train(docker, arch, imageId, setup);
         return "making a class-data archive for later runs, in the background";
     }
 
-    private void train(Docker docker, Architecture arch, String imageId) {
+    /**
+     * Starts the training container: the runtime's JVM flags ({@link JvmSetup#flags()}, which the
+     * archive's key names) and jars at their runtime paths, as the runtime's user, with the
+     * runtime's tmpfs and {@code HOME}.
+     */
+    private void train(Docker docker, Architecture arch, String imageId, JvmSetup setup) {
         if (!planner.trainings.add(file)) {
             return; // this session started it already
         }
@@ -183,15 +189,25 @@ public final class ClassDataArchive {
         try {
             Files.createDirectories(dir);
             List<Path> jars = layout.classpath.subList(0, layout.jars);
-            List<Bind> binds = new ArrayList<>(RemoteRuntime.classpathBinds(jars));
+            List<Bind> binds = new ArrayList<>(JvmSetup.classpathBinds(jars));
             binds.add(new Bind(dir.toString(), new Volume(REMOTE_DIR), AccessMode.rw));
-            List<String> args = new ArrayList<>(List.of("-c", TRAINING_SCRIPT, "training"));
-            args.addAll(RemoteRuntime.JVM_FLAGS);
+            List<String> args = new ArrayList<>(List.of("-c", TRAINING_SCRIPT, "training", "@" + JvmSetup.ARGS_FILE));
             args.add("-XX:ArchiveClassesAtExit=" + REMOTE_DIR + "/" + tmp);
             args.addAll(List.of(Agent.class.getName(), Agent.TRAIN, trainingClass, arch.platform()));
-            docker.startDetached(imageId, arch, List.of("sh"), args, "cds-training-" + arch.platform(), binds,
-                    List.of(RemoteRuntime.classpathEnv(jars), "TMP=" + REMOTE_DIR + "/" + tmp,
-                            "ARCHIVE=" + REMOTE_DIR + "/" + file.getFileName()));
+            HostConfig hostConfig = HostConfig.newHostConfig().withAutoRemove(true).withBinds(binds)
+                    .withTmpFs(JvmSetup.tmpfs());
+            if (!setup.groups().isEmpty()) {
+                hostConfig = hostConfig.withGroupAdd(setup.groups());
+            }
+            var create = docker.create(imageId, arch, "cds-training-" + arch.platform())
+                    .withHostConfig(hostConfig)
+                    .withEntrypoint("sh").withCmd(args)
+                    .withEnv("HOME=" + JvmSetup.TMP, "TMPDIR=" + JvmSetup.TMP, "TMP=" + REMOTE_DIR + "/" + tmp,
+                            "ARCHIVE=" + REMOTE_DIR + "/" + file.getFileName());
+            if (setup.user() != null) {
+                create = create.withUser(setup.user());
+            }
+            docker.startDetached(create, Map.of(JvmSetup.ARGS_FILE, setup.trainingArgsFile(JvmSetup.remotePaths(jars))));
         } catch (IOException | RuntimeException e) {
             System.err.println("[multiarch] " + arch + ": no class-data archive made: " + e);
             return;
@@ -315,11 +331,14 @@ public final class ClassDataArchive {
         }
     }
 
-    /** Image, JVM flags, and each covered jar's remote path, size and time: a change in any makes a new archive. */
-    private static String key(String imageId, Layout layout) {
-        StringBuilder sb = new StringBuilder(imageId).append('\n').append(RemoteRuntime.JVM_FLAGS).append('\n');
+    /**
+     * Image, JVM flags ({@link JvmSetup#flags()}: the heap, collector and {@code multiarch.jvm.args}
+     * among them), and each covered jar's remote path, size and time: a change in any makes a new archive.
+     */
+    static String key(String imageId, Layout layout, List<String> jvmFlags) {
+        StringBuilder sb = new StringBuilder(imageId).append('\n').append(jvmFlags).append('\n');
         List<Path> jars = layout.classpath.subList(0, layout.jars);
-        List<String> remote = RemoteRuntime.remotePaths(jars);
+        List<String> remote = JvmSetup.remotePaths(jars);
         for (int i = 0; i < jars.size(); i++) {
             java.io.File f = jars.get(i).toFile();
             sb.append(remote.get(i)).append(' ').append(f.length()).append(' ').append(f.lastModified()).append('\n');

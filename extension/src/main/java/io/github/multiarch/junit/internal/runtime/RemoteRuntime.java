@@ -5,13 +5,11 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.WaitResponse;
-import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.Volume;
 import io.github.multiarch.junit.internal.arch.Architecture;
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.remote.Agent;
@@ -27,7 +25,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +37,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A warm JVM of one architecture: a container running the {@link Agent}, with the host's class
- * path mounted read-only, and one TCP connection to it that carries every session.
+ * A warm JVM of one architecture: a container running the {@link Agent}, set up like the build's
+ * test JVM ({@link JvmSetup}: its working directory, class path, system properties, environment
+ * and heap), and one TCP connection to it that carries every session.
  *
  * <p>The container is created with auto-remove, and the agent halts as soon as the connection
  * ends, so a host JVM that is killed outright leaves nothing behind. The agent serves only the
@@ -56,6 +54,8 @@ public final class RemoteRuntime implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(
             Long.getLong("multiarch.runtime.startTimeoutSeconds", 300));
     private static final int LOG_TAIL = 64 * 1024;
+    /** The exit status of a process killed with SIGKILL (128 + 9), which is what the OOM killer sends. */
+    static final int KILLED = 137;
 
     /** A message for a session, or the news that the runtime is gone (then {@code lost} says why). */
     public record Event(Message message, MultiarchException lost) {
@@ -67,6 +67,8 @@ public final class RemoteRuntime implements AutoCloseable {
     private final String containerId;
     /** The token this runtime's agent expects in the {@link Handshake}. */
     private final String token;
+    /** The heap the JVM was given, for the message when it is killed for memory. */
+    private final String heap;
     private final StringBuilder log = new StringBuilder();
     private final CountDownLatch listening = new CountDownLatch(1);
     private final CountDownLatch exited = new CountDownLatch(1);
@@ -75,84 +77,72 @@ public final class RemoteRuntime implements AutoCloseable {
     private volatile Integer exitCode;
     private volatile boolean closed;
     private volatile MultiarchException lost;
+    /** Whether the engine reported an OOM event for the container (its {@code State.OOMKilled}). */
+    private volatile boolean oomKilled;
+    private java.io.Closeable oomEvents;
     private Socket socket;
     private DataOutputStream out;
     private String remoteArch;
     private String remoteJava;
     private Boolean archiveMapped;
 
-    private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId, String token) {
+    private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId, String token,
+                          String heap) {
         this.docker = docker;
         this.arch = arch;
         this.image = image;
         this.containerId = containerId;
         this.token = token;
-    }
-
-    /** The runtime JVM's flags (a class-data archive's training run uses the same: the archive depends on them). */
-    static final List<String> JVM_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-            "-Djdk.lang.Process.launchMechanism=vfork", "-Dmultiarch.agent=true");
-
-    /** Where each class path entry is mounted in a container: {@code /multiarch/cp/<index>/<name>}. */
-    static List<String> remotePaths(List<Path> classpath) {
-        List<String> remote = new ArrayList<>();
-        for (int i = 0; i < classpath.size(); i++) {
-            remote.add("/multiarch/cp/" + i + "/" + classpath.get(i).getFileName());
-        }
-        return remote;
-    }
-
-    /** The {@code CLASSPATH} variable of a container with {@code classpath} mounted at its {@link #remotePaths}. */
-    static String classpathEnv(List<Path> classpath) {
-        return "CLASSPATH=" + String.join(":", remotePaths(classpath));
-    }
-
-    /** The read-only mounts of {@code classpath} at its {@link #remotePaths}. */
-    static List<Bind> classpathBinds(List<Path> classpath) {
-        List<String> remote = remotePaths(classpath);
-        List<Bind> binds = new ArrayList<>();
-        for (int i = 0; i < classpath.size(); i++) {
-            binds.add(new Bind(classpath.get(i).toString(), new Volume(remote.get(i)), AccessMode.ro));
-        }
-        return binds;
+        this.heap = heap;
     }
 
     /**
-     * Starts a container of {@code imageId} running the agent, and connects to it.
+     * Starts a container of {@code imageId} running the agent, set up as {@code setup} says, and
+     * connects to it.
      *
      * @param archive the class path in the runtime's order, and the class-data archive to map, if any
      */
     static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
-                               ClassDataArchive archive) {
-        DockerClient client = docker.client();
-        List<Bind> binds = new ArrayList<>(classpathBinds(archive.classpath()));
+                               ClassDataArchive archive, JvmSetup setup) {
+        List<Bind> binds = new ArrayList<>(setup.binds(archive.classpath()));
         binds.addAll(archive.binds());
         ExposedPort port = ExposedPort.tcp(AGENT_PORT);
         Ports ports = new Ports();
         ports.bind(port, Ports.Binding.bindIp(docker.isLocal() ? "127.0.0.1" : "0.0.0.0"));
-        List<String> command = new ArrayList<>(JVM_FLAGS);
-        command.addAll(archive.jvmFlags());
-        command.addAll(List.of(Agent.class.getName(), Integer.toString(AGENT_PORT)));
         String token = Handshake.newToken();
-        String id = docker.create(imageId, arch, "runtime-" + arch.platform())
+        List<String> env = new ArrayList<>(setup.env());
+        env.add(Handshake.TOKEN_ENV + "=" + token);
+        HostConfig hostConfig = HostConfig.newHostConfig()
+                .withAutoRemove(true)
+                .withBinds(binds)
+                .withTmpFs(JvmSetup.tmpfs())
+                .withPortBindings(ports);
+        if (!setup.groups().isEmpty()) {
+            hostConfig = hostConfig.withGroupAdd(setup.groups());
+        }
+        var create = docker.create(imageId, arch, "runtime-" + arch.platform())
                 .withEntrypoint("java")
-                .withCmd(command)
-                .withEnv(classpathEnv(archive.classpath()), Handshake.TOKEN_ENV + "=" + token)
+                .withCmd("@" + JvmSetup.ARGS_FILE, Agent.class.getName(), Integer.toString(AGENT_PORT))
+                .withEnv(env)
                 .withExposedPorts(port)
-                .withHostConfig(HostConfig.newHostConfig()
-                        .withAutoRemove(true)
-                        .withBinds(binds)
-                        .withPortBindings(ports))
-                .exec()
-                .getId();
-        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id, token);
+                .withHostConfig(hostConfig);
+        if (setup.user() != null) {
+            create = create.withUser(setup.user());
+        }
+        if (setup.workDir() != null) {
+            create = create.withWorkingDir(setup.workDir().toString());
+        }
+        String id = create.exec().getId();
+        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id, token, setup.heap());
         long t0 = System.nanoTime();
         try {
+            docker.putFile(id, JvmSetup.ARGS_FILE,
+                    setup.argsFile(archive.jvmFlags(), JvmSetup.remotePaths(archive.classpath())));
             runtime.boot();
-            String cds = archive.afterStart(docker, arch, imageId, runtime);
-            System.err.printf("[multiarch] %s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s; %s)%n",
+            String cds = archive.afterStart(docker, arch, imageId, runtime, setup);
+            System.err.printf("[multiarch] %s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s; %s; %s)%n",
                     arch, (System.nanoTime() - t0) / 1e9, imageName, runtime.remoteJava, runtime.remoteArch,
-                    id.substring(0, 12), cds);
+                    id.substring(0, 12), setup.describe(), cds);
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
@@ -162,6 +152,7 @@ public final class RemoteRuntime implements AutoCloseable {
 
     private void boot() {
         DockerClient client = docker.client();
+        watchForOom(client);
         try {
             client.startContainerCmd(containerId).exec();
         } catch (RuntimeException e) { // e.g. "exec format error" when no emulator runs the image's java
@@ -206,6 +197,25 @@ public final class RemoteRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failure("Interrupted while starting the " + arch + " JVM");
+        }
+    }
+
+    /**
+     * Notes the engine's OOM event for the container (the kernel's OOM killer, or the container's
+     * memory limit): the container removes itself when it exits, so its {@code State.OOMKilled}
+     * cannot be inspected afterwards.
+     */
+    private void watchForOom(DockerClient client) {
+        try {
+            oomEvents = client.eventsCmd().withContainerFilter(containerId).withEventFilter("oom")
+                    .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                        @Override
+                        public void onNext(com.github.dockerjava.api.model.Event event) {
+                            oomKilled = true;
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // then only the exit code tells
         }
     }
 
@@ -284,8 +294,11 @@ public final class RemoteRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        lost = failure(closed
-                ? "The " + arch + " runtime was closed"
+        lost = failure(closed ? "The " + arch + " runtime was closed"
+                : killedForMemory() ? "The " + arch + " JVM was killed by the kernel's OOM killer or the container's"
+                        + " memory limit (State.OOMKilled, exit code " + KILLED + "; its heap, -Xmx, was " + heap
+                        + "): the machine or the container has too little memory for it. Give it less heap"
+                        + " (multiarch.jvm.args=-Xmx...) or the machine more memory"
                 : "The " + arch + " JVM went away (connection closed)");
         for (BlockingQueue<Event> queue : sessions.values()) {
             queue.add(new Event(null, lost));
@@ -369,9 +382,41 @@ public final class RemoteRuntime implements AutoCloseable {
         return archiveMapped;
     }
 
+    /**
+     * Whether the JVM was killed for memory: exit status {@value #KILLED} (SIGKILL) and the
+     * engine's OOM event, or, when that event did not come, {@code State.OOMKilled} if the
+     * container is still there to inspect.
+     */
+    private boolean killedForMemory() {
+        if (exitCode == null || exitCode != KILLED) {
+            return false;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!oomKilled && System.nanoTime() < deadline) { // (the event and the exit come on two streams)
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!oomKilled) {
+            try {
+                oomKilled = Boolean.TRUE.equals(docker.client().inspectContainerCmd(containerId).exec().getState()
+                        .getOOMKilled());
+            } catch (RuntimeException e) {
+                // removed already
+            }
+        }
+        return oomKilled;
+    }
+
     /** Builds the failure for a runtime that died or could not start, with the evidence. */
     private MultiarchException failure(String what) {
-        String code = exitCode == null ? "still running or unknown" : exitCode.toString();
+        String code = exitCode == null ? "still running or unknown"
+                : exitCode == KILLED && !what.contains("OOM") ? exitCode + (killedForMemory()
+                        ? ": killed by the kernel's OOM killer or the container's memory limit, heap (-Xmx) " + heap
+                        : ": killed with SIGKILL") : exitCode.toString();
         return new MultiarchException(what + " (container " + containerId.substring(0, 12) + ", image " + image
                 + ", exit code " + code + "). Last output of the container:\n" + logTail());
     }
@@ -400,6 +445,13 @@ public final class RemoteRuntime implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        try {
+            if (oomEvents != null) {
+                oomEvents.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            // closing anyway
+        }
         try {
             if (socket != null) {
                 socket.close();

@@ -35,10 +35,25 @@ public final class Runtimes implements AutoCloseable {
 
     /**
      * What a runtime is made of: its architecture and image, how to check its emulator, the class
-     * path, and the class-data archive's cache directory ({@code null}: none) and training class.
+     * path, the class-data archive's cache directory ({@code null}: none) and training class, and
+     * the user's JVM options ({@code multiarch.jvm.args}, see {@link #jvmArgs}). The rest of its set-up
+     * is taken from this JVM when it starts ({@link JvmSetup}).
      */
     public record Spec(Architecture arch, String image, String bundleImage, Emulators.Install install,
-                       List<Path> classpath, Path cdsDir, String trainingClass) {
+                       List<Path> classpath, Path cdsDir, String trainingClass, List<String> jvmArgs) {
+        public Spec {
+            jvmArgs = List.copyOf(jvmArgs);
+        }
+    }
+
+    /**
+     * The options of the configuration parameter {@code multiarch.jvm.args}: split at white space,
+     * except in double or single quotes.
+     *
+     * @throws IllegalArgumentException when a quote is not closed
+     */
+    public static List<String> jvmArgs(String value) {
+        return JvmSetup.parseArgs(value);
     }
 
     /**
@@ -118,7 +133,7 @@ public final class Runtimes implements AutoCloseable {
     public RemoteRuntime get(Spec spec, RunChecks checks) {
         Docker engine = docker();
         String imageId = imageId(spec, checks);
-        String key = spec.arch().platform() + "|" + imageId;
+        String key = spec.arch().platform() + "|" + imageId + "|" + spec.jvmArgs();
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
             RemoteRuntime runtime = runtimes.get(key);
             if (runtime != null && runtime.isAlive()) {
@@ -141,8 +156,10 @@ public final class Runtimes implements AutoCloseable {
         Architecture arch = spec.arch();
         Supplier<RemoteRuntime> start = () -> {
             requireOpen("start the " + arch + " JVM");
-            return RemoteRuntime.start(engine, arch, imageId, spec.image(),
-                    archives.plan(spec.cdsDir(), engine, arch, imageId, spec.classpath(), spec.trainingClass()));
+            JvmSetup setup = JvmSetup.capture(spec.classpath(), spec.jvmArgs(), engine.isRootless(),
+                    engine.imageEnv(imageId));
+            return RemoteRuntime.start(engine, arch, imageId, spec.image(), archives.plan(spec.cdsDir(), engine, arch,
+                    imageId, spec.classpath(), spec.trainingClass(), setup.flags()), setup);
         };
         if (checks.emulators.containsKey(arch)) {
             return start.get();
