@@ -91,6 +91,7 @@ class RemoteJvmSetupTest {
                     .containsEntry("prop.user.country", String.valueOf(System.getProperty("user.country")))
                     .containsEntry("prop.user.timezone", TimeZone.getDefault().getID())
                     .containsEntry("prop.java.io.tmpdir", "/tmp")
+                    .containsEntry("prop.user.home", "/tmp")
                     .containsEntry("env.HOME", "/tmp")
                     .containsEntry("env.TMPDIR", "/tmp")
                     .containsEntry("tmp.writable", "true");
@@ -186,6 +187,20 @@ class RemoteJvmSetupTest {
                 .isNotEqualTo(container);
     }
 
+    @Test
+    void anOptionTheRemoteJvmRefusesAndAnUnclosedQuoteAreReportedAsSuch() {
+        Throwable refused = firstFailure(Kit.run(Reports.class, Settings.JVM_ARGS, "-XX:+NoSuchOptionOfMultiarch"));
+        assertThat(refused).isInstanceOf(MultiarchException.class)
+                .hasMessageContaining("The s390x JVM exited before it was ready")
+                .hasMessageContaining("exit code 1)")
+                .hasMessageContaining("Unrecognized VM option 'NoSuchOptionOfMultiarch'");
+
+        Throwable unclosed = firstFailure(Kit.run(Reports.class, Settings.JVM_ARGS, "-Dx=\"open"));
+        assertThat(unclosed).isInstanceOf(org.junit.jupiter.api.extension.ExtensionConfigurationException.class)
+                .hasMessageStartingWith("Configuration parameter multiarch.jvm.args=-Dx=\"open is not valid: a quote (\")"
+                        + " is not closed");
+    }
+
     // ---- fixtures: they run in the s390x JVM ----
 
     @RunsOn("s390x")
@@ -220,7 +235,7 @@ class RemoteJvmSetupTest {
         void reports(TestReporter reporter) throws IOException {
             Map<String, String> values = new HashMap<>();
             for (String p : List.of("setup.test.property", "file.encoding", "user.language", "user.country",
-                    "user.timezone", "java.io.tmpdir", "java.home", "os.arch", "multiarch.image.s390x",
+                    "user.timezone", "java.io.tmpdir", "user.home", "java.home", "os.arch", "multiarch.image.s390x",
                     "surefire.test.class.path")) {
                 values.put("prop." + p, String.valueOf(System.getProperty(p)));
             }
@@ -268,6 +283,13 @@ class RemoteJvmSetupTest {
         results.allEvents().reportingEntryPublished().map(e -> e.getRequiredPayload(ReportEntry.class))
                 .forEach(entry -> entries.putAll(entry.getKeyValuePairs()));
         return entries;
+    }
+
+    /** The failure of the first test or container of the run that failed. */
+    private static Throwable firstFailure(EngineExecutionResults results) {
+        return results.allEvents().failed().stream().findFirst()
+                .orElseThrow(() -> new AssertionError("nothing failed: " + results.allEvents().list()))
+                .getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
     }
 
     /** The names of this JVM's garbage collectors. */

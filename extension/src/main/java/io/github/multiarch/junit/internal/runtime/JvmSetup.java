@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *       other class path entries read-only at their own paths ({@link #remotePath}). The JVM runs
  *       as this process's uid:gid (and supplementary groups), so what it writes is the build
  *       user's. {@code /tmp} is a tmpfs of the container (executable: native libraries unpacked
- *       there load), the remote {@code java.io.tmpdir}, {@code TMPDIR} and {@code HOME}.</li>
+ *       there load), the remote {@code java.io.tmpdir}, {@code user.home}, {@code TMPDIR} and
+ *       {@code HOME}.</li>
  *   <li><b>System properties</b> ({@link #carriedProperties}) and <b>environment variables</b>
  *       ({@link #carriedEnvironment}): all but those that describe this JVM or this machine.</li>
  *   <li><b>Memory and JVM options</b> ({@link #flags}): the heap size and collector of this JVM,
@@ -240,6 +241,7 @@ final class JvmSetup {
         String tmpdir = outputDir != null && under(Path.of(hostTmp).toAbsolutePath().normalize(), outputDir)
                 ? hostTmp : TMP;
         properties.put("java.io.tmpdir", tmpdir);
+        properties.put("user.home", tmpdir); // (JDK 17 says "?" for a uid the image has no account for)
         if (blank(hostProperties.getProperty("user.timezone"))) { // set once the host JVM first needs it
             properties.put("user.timezone", TimeZone.getDefault().getID());
         }

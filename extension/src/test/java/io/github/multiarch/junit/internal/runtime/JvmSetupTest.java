@@ -83,7 +83,8 @@ class JvmSetupTest {
         assertThat(setup.groups()).containsExactly("27");
         assertThat(setup.env()).contains("HOME=/tmp", "TMPDIR=/tmp", "LANG=C.UTF-8", "CI=true")
                 .noneMatch(e -> e.startsWith("PATH="));
-        assertThat(setup.properties()).containsEntry("java.io.tmpdir", "/tmp").containsEntry("spv", "x")
+        assertThat(setup.properties()).containsEntry("java.io.tmpdir", "/tmp").containsEntry("user.home", "/tmp")
+                .containsEntry("spv", "x")
                 .containsEntry("user.timezone", "Europe/Berlin").doesNotContainKey("user.dir");
     }
 
