@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole test suite: the QEMU bundle's registrar checks, then every Maven test
 # (unit tests, the end-to-end tests of the extension against the real engine, the samples),
-# then the image and container tests again against a current engine (tools/test-current-engine.sh).
+# then the image and container tests again against a current engine (tools/test-current-engine.sh),
+# then the samples against JUnit 5.14 (tools/test-junit-lines.sh).
 # Installs and starts what it needs (tools/setup.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,4 +36,6 @@ for f in sample-tests/target/surefire-reports/TEST-*.xml sample-tests/target/sur
 done
 echo "tools/test.sh: Surefire's XML reports count every test they list, and name them as local runs do" \
     "($(ls sample-tests/target/surefire-reports*/TEST-*.xml | wc -l) reports)" >&2
+# The samples against the other JUnit line builds pin (5.14), and a too-old one refused at discovery.
+bash tools/test-junit-lines.sh
 echo "tools/test.sh: done in $(( $(date +%s) - start )) s" >&2

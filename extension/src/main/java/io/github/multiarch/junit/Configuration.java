@@ -64,13 +64,22 @@ final class Configuration {
 
     private static Path defaultCacheDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("multiarch-junit").resolve("cds");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "multiarch-junit", "cds");
+        }
+        // (a uid without an account, as on some CI platforms, gets user.home "?": then $HOME, else the temp dir)
+        String home = System.getProperty("user.home");
+        if (home == null || home.isBlank() || home.equals("?")) {
+            String env = System.getenv("HOME");
+            home = env != null && !env.isBlank() ? env : System.getProperty("java.io.tmpdir");
+        }
+        return Path.of(home, ".cache", "multiarch-junit", "cds");
     }
 
+    @SuppressWarnings("deprecation") // getOrComputeIfAbsent: JUnit 5.13 and 5.14 have no computeIfAbsent
     static Configuration get(ExtensionContext context) {
         return context.getRoot().getStore(RunsOnExtension.NAMESPACE)
-                .computeIfAbsent(Configuration.class, k -> new Configuration(context.getRoot()), Configuration.class);
+                .getOrComputeIfAbsent(Configuration.class, k -> new Configuration(context.getRoot()), Configuration.class);
     }
 
     /** The JVM image for {@code arch}. */

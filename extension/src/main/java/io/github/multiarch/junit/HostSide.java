@@ -223,6 +223,7 @@ final class HostSide implements RunsOnExtension.Side {
      * The session of {@code target}, kept in the store of the context that owns it: the annotated
      * class's, or the annotated method's (for a test template, the template's, not an invocation's).
      */
+    @SuppressWarnings("deprecation") // getOrComputeIfAbsent: JUnit 5.13 and 5.14 have no computeIfAbsent
     private static RemoteSession session(ExtensionContext context, Target target) {
         ExtensionContext scope = context;
         while (!target.isScope(scope) || (target.isMethodScope()
@@ -230,17 +231,18 @@ final class HostSide implements RunsOnExtension.Side {
             scope = scope.getParent().orElseThrow(() -> new IllegalStateException("No context for " + target.key()));
         }
         ExtensionContext root = context.getRoot();
-        return scope.getStore(RunsOnExtension.NAMESPACE).computeIfAbsent(target.key(),
+        return scope.getStore(RunsOnExtension.NAMESPACE).getOrComputeIfAbsent(target.key(),
                 k -> new RemoteSession(target, () -> runtime(root, target.architecture)), RemoteSession.class);
     }
 
     /** The warm runtime of {@code arch}, from the launcher session's {@link Runtimes}. */
+    @SuppressWarnings("deprecation") // getOrComputeIfAbsent: JUnit 5.13 and 5.14 have no computeIfAbsent
     private static RemoteRuntime runtime(ExtensionContext context, Architecture arch) {
         Configuration config = Configuration.get(context);
         Runtimes.Spec spec = new Runtimes.Spec(arch, config.imageFor(arch), config.bundleImage(), config.install(),
                 Classpath.current(), config.cdsDir(), ArchiveTraining.class.getName(), config.jvmArgs());
         Runtimes.RunChecks checks = context.getRoot().getStore(RunsOnExtension.NAMESPACE)
-                .computeIfAbsent(Runtimes.RunChecks.class, k -> new Runtimes.RunChecks(), Runtimes.RunChecks.class);
+                .getOrComputeIfAbsent(Runtimes.RunChecks.class, k -> new Runtimes.RunChecks(), Runtimes.RunChecks.class);
         return Trace.step("getting the " + arch + " JVM", () -> Runtimes.of(context).get(spec, checks));
     }
 }

@@ -260,14 +260,18 @@ final class RemoteSession implements AutoCloseable {
     }
 
     /**
-     * The failure a FINISHED frame carries. When it is an error JUnit does not recover from, the
+     * The failure a FINISHED frame carries, as a {@link #standIn} that says where it happened
+     * ({@code java.lang.IllegalStateException: no setup (in the s390x JVM)}); an abort as it is.
+     * When it is an error JUnit does not recover from, the
      * runtime of {@code channel} is stopped (its JVM is not used again), and the error comes back
      * as a {@link #standIn} that says where it happened.
      */
     private Throwable classFailure(Channel channel, Message.Finished finished) {
         Throwable failure = decode(finished.failure());
         if (!finished.unrecoverable()) {
-            return failure;
+            // (a class's failure, e.g. in a static initializer or @BeforeAll, says where it happened; an abort stays one)
+            return failure == null || failure instanceof TestAbortedException ? failure
+                    : standIn(failure, "in the " + architecture + " JVM");
         }
         channel.stopRuntime();
         String note = "in the " + architecture + " JVM, where JUnit treats it as unrecoverable and stopped the remote"

@@ -60,8 +60,9 @@ public final class RunsOnExtension implements ClassTemplateInvocationContextProv
      * The side of this JVM's run, decided once per run: the agent's when a session of it runs the
      * tests, or when this JVM is a runtime at all ({@code -Dmultiarch.agent=true}); else the host's.
      */
+    @SuppressWarnings("deprecation") // getOrComputeIfAbsent: JUnit 5.13 and 5.14 have no computeIfAbsent
     private static Side side(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(Side.class, k -> {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Side.class, k -> {
             AgentSession session = AgentSession.of(context).orElse(null);
             return session != null || Boolean.getBoolean("multiarch.agent") ? new AgentSide(session) : new HostSide();
         }, Side.class);

@@ -85,7 +85,10 @@ class JUnitFeaturesTest {
 
         results.testEvents().assertStatistics(s -> s.started(0));
         results.containerEvents().assertThatEvents().haveExactly(1, finishedWithFailure(
-                instanceOf(IllegalStateException.class), message("no setup on s390x")));
+                instanceOf(io.github.multiarch.junit.internal.remote.RemoteThrowable.Error.class),
+                message("no setup on s390x (in the s390x JVM)"),
+                new org.assertj.core.api.Condition<>(t -> t.toString().startsWith(
+                        "java.lang.IllegalStateException: no setup on s390x (in the s390x JVM)"), "prints as the original")));
     }
 
     @Test

@@ -88,6 +88,7 @@ public final class RemoteRuntime implements AutoCloseable {
 
     private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId, String token,
                           String heap) {
+        Event.class.getName(); // loaded now, not first when the runtime is lost: by then its jar may be gone
         this.docker = docker;
         this.arch = arch;
         this.image = image;
@@ -269,6 +270,12 @@ public final class RemoteRuntime implements AutoCloseable {
             dropCorrupt(e);
         } catch (IOException e) {
             markLost();
+        } catch (RuntimeException | LinkageError e) {
+            // anything else here (a class of this library that no longer loads: its jar was rebuilt
+            // during the run) must not leave the sessions waiting for frames that never come
+            lost(failure("The host's reader of the " + arch + " JVM's connection failed: " + e
+                    + " (was this library's jar rebuilt during the run?). The next test gets a fresh " + arch + " JVM"));
+            close();
         }
     }
 
@@ -278,12 +285,17 @@ public final class RemoteRuntime implements AutoCloseable {
      * running test fails with it, and the next one gets a fresh JVM.
      */
     private void dropCorrupt(CorruptFrameException e) {
-        lost = failure("The host dropped its connection to the " + arch + " JVM, which sent what the host does not"
-                + " accept: " + e.getMessage() + ". The next test gets a fresh " + arch + " JVM");
-        for (BlockingQueue<Event> queue : sessions.values()) {
-            queue.add(new Event(null, lost));
-        }
+        lost(failure("The host dropped its connection to the " + arch + " JVM, which sent what the host does not"
+                + " accept: " + e.getMessage() + ". The next test gets a fresh " + arch + " JVM"));
         close();
+    }
+
+    /** The runtime is lost for {@code why}: every open session hears it. */
+    private void lost(MultiarchException why) {
+        lost = why;
+        for (BlockingQueue<Event> queue : sessions.values()) {
+            queue.add(new Event(null, why));
+        }
     }
 
     private void markLost() {
@@ -294,15 +306,12 @@ public final class RemoteRuntime implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        lost = failure(closed ? "The " + arch + " runtime was closed"
+        lost(failure(closed ? "The " + arch + " runtime was closed"
                 : killedForMemory() ? "The " + arch + " JVM was killed by the kernel's OOM killer or the container's"
                         + " memory limit (State.OOMKilled, exit code " + KILLED + "; its heap, -Xmx, was " + heap
                         + "): the machine or the container has too little memory for it. Give it less heap"
                         + " (multiarch.jvm.args=-Xmx...) or the machine more memory"
-                : "The " + arch + " JVM went away (connection closed)");
-        for (BlockingQueue<Event> queue : sessions.values()) {
-            queue.add(new Event(null, lost));
-        }
+                : "The " + arch + " JVM went away (connection closed)"));
     }
 
     /** Opens a session running {@code selector}; its frames arrive in the returned queue. */

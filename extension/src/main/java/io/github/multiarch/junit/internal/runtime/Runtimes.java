@@ -82,12 +82,12 @@ public final class Runtimes implements AutoCloseable {
     public static Runtimes of(ExtensionContext context) {
         return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION,
                         ExtensionContext.Namespace.create(STORE_NAMESPACE))
-                .computeIfAbsent(Runtimes.class, k -> new Runtimes(), Runtimes.class);
+                .getOrComputeIfAbsent(Runtimes.class, k -> new Runtimes(), Runtimes.class);
     }
 
     /** The runtimes of the launcher session whose store is {@code sessionStore}. */
     public static Runtimes of(NamespacedHierarchicalStore<Namespace> sessionStore) {
-        return sessionStore.computeIfAbsent(Namespace.create(STORE_NAMESPACE), Runtimes.class,
+        return sessionStore.getOrComputeIfAbsent(Namespace.create(STORE_NAMESPACE), Runtimes.class,
                 k -> new Runtimes(), Runtimes.class);
     }
 
