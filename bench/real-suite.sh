@@ -23,7 +23,8 @@
 # "project" for the project's own, 5.11.4 through commons-parent 81) for both legs;
 # REAL_SUITE_OFFLINE=1 runs Maven with -o; REAL_SUITE_INSTALL=1 installs the extension from the
 # committed HEAD (git archive) even when ~/.m2 has it; REAL_SUITE_RESULTS
-# (bench/results/real-suite.txt); REAL_SUITE_CACHE (~/.cache/multiarch-bench).
+# (bench/results/real-suite.txt); REAL_SUITE_CACHE (~/.cache/multiarch-bench); REAL_SUITE_KEEP=1
+# keeps the work directory (copies, logs, reports) instead of removing it at the end.
 set -euo pipefail
 { # one compound command: bash reads the whole script before running it (safe to edit meanwhile)
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -60,6 +61,8 @@ ARCH=${REAL_SUITE_ARCH:-s390x}
 IMAGE=${REAL_SUITE_IMAGE:-multiarch-jre:17-$ARCH}
 CACHE=${REAL_SUITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/multiarch-bench}
 RESULTS=${REAL_SUITE_RESULTS:-$BENCH/results/real-suite.txt}
+CONTAINER=${REAL_SUITE_CONTAINER:-0}   # 1: also the whole build in an s390x container (part d)
+MVN_IMAGE=multiarch-bench-mvn:17-s390x
 M2=$HOME/.m2/repository
 VERSION=$(project_version)
 EXT_JAR=$M2/io/github/multiarch/multiarch-junit/$VERSION/multiarch-junit-$VERSION.jar
@@ -84,10 +87,11 @@ SAMPLER=
 cleanup() {
     local rc=$?
     [ -z "$SAMPLER" ] || { kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; } || true
-    rm -rf "$WORK"
+    if [ "${REAL_SUITE_KEEP:-0}" = 1 ]; then log "kept: $WORK"; else rm -rf "$WORK"; fi
     exit $rc
 }
 trap cleanup EXIT
+trap 'log "failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 trap 'exit 130' INT TERM
 now_ms() { date +%s%3N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
@@ -139,7 +143,7 @@ jar_digest() { # the content of every class and resource of a jar (not its manif
 if [ "$(jar_digest "$EXT_JAR")" = "$(jar_digest "$WORK/ext/extension/target/multiarch-junit-$VERSION.jar")" ]; then
     ext_head="its classes are HEAD's ($head)"
 else
-    ext_head="its classes DIFFER from HEAD's ($head): a build of a work tree"
+    ext_head="its classes DIFFER from HEAD's ($head): a build of another commit or of a work tree"
 fi
 rm -rf "$WORK/ext"
 # Whether this extension has the setting (its name is a constant in its classes).
@@ -182,8 +186,10 @@ add_extension "$WORK/$ARCH/$SUITE_DIR/pom.xml"
 # ---- 3. build (untimed; fills ~/.m2, compiles each copy) ----------------------------------
 for leg in native "$ARCH"; do
     log "build ($leg copy): mvn test-compile"
+    t0=$(now_ms)
     (cd "$WORK/$leg/$SUITE_DIR" && "${MVN[@]}" "${SKIPS[@]}" "${JUNIT_OPTS[@]}" test-compile) >"$WORK/build-$leg.log" 2>&1 \
         || { tail -n 40 "$WORK/build-$leg.log" >&2; fail "mvn test-compile ($leg copy) failed"; }
+    meta "$leg.build" "$(secs "$t0" "$(now_ms)")"
 done
 
 # ---- what else runs on the machine meanwhile ----------------------------------------------
@@ -203,6 +209,7 @@ is_ours() {
 }
 in_container() { grep -qE 'docker|containerd|libpod' "/proc/$1/cgroup" 2>/dev/null; }
 start_sampler() { # start_sampler LEG
+    touch "$WORK/our-pids"
     (
         while :; do
             jvms=0 containers=0
@@ -213,7 +220,7 @@ start_sampler() { # start_sampler LEG
                 if is_ours "$p"; then echo "$p" >>"$WORK/our-pids"
                 elif ! in_container "$p"; then jvms=$((jvms + 1)); fi
             done
-            ours=" $(sort -u "$WORK/our-pids" 2>/dev/null | tr '\n' ' ') "
+            ours=" $(sort -u "$WORK/our-pids" | tr '\n' ' ') "
             while read -r pid; do
                 case $ours in *" $pid "*) ;; *) containers=$((containers + 1)) ;; esac
             done < <(docker ps --format '{{.Label "io.github.multiarch.pid"}}' 2>/dev/null | sed 's/^$/-/')
@@ -258,7 +265,7 @@ ext_swapped=no
 # Every container the extension starts carries the pid of the JVM that started it; ours are
 # those of this script's JVMs. Class-data archive trainings may outlive the test JVM (they
 # finish the archive and remove themselves): waited for, up to 15 min, then removed.
-ours=$(sort -u "$WORK/our-pids" 2>/dev/null | tr '\n' ' ')
+ours=$(sort -u "$WORK/our-pids" | tr '\n' ' ')
 since=$(( $(awk -F '\t' '$1 == "'"$ARCH"'.start" {print $2}' "$WORK/meta.tsv") / 1000 - 1 ))
 docker events --since "$since" --until "$(date +%s)" --filter label=io.github.multiarch --filter event=start \
     --format '{{.ID}} {{index .Actor.Attributes "io.github.multiarch"}} {{index .Actor.Attributes "io.github.multiarch.pid"}}' \
@@ -286,6 +293,64 @@ for leg in native "$ARCH"; do
     meta "$leg.others" "$(awk -F '\t' -v l="$leg" '$1 == l { n++; if ($2 > 0) j++; if ($2 > mj) mj = $2; if ($3 > 0) c++; if ($3 > mc) mc = $3 }
         END { printf "JVMs on the host in %d of %d samples (at most %d at once), containers in %d (at most %d)", j, n, mj, c, mc }' "$WORK/others.tsv")"
 done
+
+# ---- optional: the whole build inside an s390x container ----------------------------------
+# REAL_SUITE_CONTAINER=1: `mvn test` from a clean copy, Maven and the JDK themselves under
+# emulation (bench/run.sh's image multiarch-bench-mvn:17-s390x: Debian bookworm's
+# openjdk-17-jdk-headless and maven; built here with bench/run.sh's recipe and input hash when
+# missing, so either script reuses the other's), offline, with a copy of ~/.m2 (the native
+# legs filled it) and no network.
+container_build() {
+    local jhome=/usr/lib/jvm/java-17-openjdk-s390x hash dir t0 rc=0
+    local opts=(--mode=root --variant=essential --include=openjdk-17-jdk-headless,maven
+          --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
+          --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*'
+          --essential-hook='mkdir -p "$1/usr/share/man/man1"')
+    local df="FROM scratch
+ADD rootfs.tar /
+ENV JAVA_HOME=$jhome PATH=$jhome/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
+CMD [\"mvn\",\"-v\"]"
+    local mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian} label=io.github.multiarch.bench.input-hash
+    hash=$(printf '%s\n' bookworm "$mirror" s390x "${opts[*]}" "$df" | sha256sum | cut -c1-32)
+    [ -f /proc/sys/fs/binfmt_misc/qemu-s390x ] || bundle "multiarch-qemu-bundle:$VERSION" install s390x >&2 \
+        || { meta container.note "not run: the s390x emulator could not be registered"; return 0; }
+    if [ "$(docker image inspect --format "{{index .Config.Labels \"$label\"}}" "$MVN_IMAGE" 2>/dev/null)" != "$hash" ]; then
+        command -v mmdebstrap >/dev/null || { meta container.note "not run: mmdebstrap missing (tools/setup.sh)"; return 0; }
+        log "container: building $MVN_IMAGE (mmdebstrap bookworm s390x + openjdk-17-jdk-headless, maven; about 15 min)"
+        dir=$WORK/image
+        mkdir -p "$dir"
+        t0=$(now_ms)
+        if ! mmdebstrap --arch=s390x "${opts[@]}" --aptopt='Acquire::Retries "3"' bookworm "$dir/rootfs.tar" "$mirror" \
+                </dev/null >"$WORK/image.log" 2>&1; then
+            meta container.note "not run: mmdebstrap failed: $(tail -n 2 "$WORK/image.log" | tr '\n' ' ')"; return 0
+        fi
+        printf '%s\n' "$df" >"$dir/Dockerfile"
+        DOCKER_BUILDKIT=0 docker build -q --platform linux/s390x --label "$label=$hash" -t "$MVN_IMAGE" "$dir" >/dev/null 2>>"$WORK/image.log" \
+            || { meta container.note "not run: docker build of $MVN_IMAGE failed"; return 0; }
+        rm -rf "$dir"
+        meta container.image "$MVN_IMAGE built in $(secs "$t0" "$(now_ms)") s"
+    fi
+    mkdir -p "$WORK/container"
+    xz -dc "$tarball" | tar -x -C "$WORK/container"
+    cp -a "$M2" "$WORK/m2-container"
+    log "container: mvn -o test inside a linux/s390x container of $MVN_IMAGE"
+    t0=$(now_ms)
+    docker run --rm --platform linux/s390x --network none --label "io.github.multiarch.bench.run=$$" \
+        --user "$(id -u):$(id -g)" -e HOME=/tmp -e MAVEN_OPTS="$MVN_LOG_OPTS" -e TZ=UTC -v "$WORK/container:$WORK/container" -w "$WORK/container/$SUITE_DIR" \
+        -v "$WORK/m2-container:/m2" "$MVN_IMAGE" \
+        mvn -o -B -ntp -Dmaven.repo.local=/m2 "${SKIPS[@]}" "${JUNIT_OPTS[@]}" -Dmaven.test.failure.ignore=true test \
+        >"$WORK/container.log" 2>&1 || rc=$?
+    meta container.wall "$(secs "$t0" "$(now_ms)")"
+    rm -rf "$WORK/m2-container"
+    log "container: $(secs "$t0" "$(now_ms)") s (mvn exit $rc)"
+    if [ $rc != 0 ]; then
+        meta container.note "mvn exit $rc: $(grep -m 3 -E '^\S* ?\[ERROR\]' "$WORK/container.log" | tr '\n' ' ' | cut -c1-300)"
+        return 0
+    fi
+    mkdir -p "$WORK/reports/container"
+    cp "$WORK/container/$SUITE_DIR"/target/surefire-reports/TEST-*.xml "$WORK/reports/container/"
+}
+[ "$CONTAINER" != 1 ] || container_build
 
 # ---- 5. compare ---------------------------------------------------------------------------
 printf '%s\n' "$ALLOWED" | grep -v '^$' >"$WORK/allowed.tsv" || true
@@ -438,7 +503,8 @@ runtimes=$(get "$ARCH.runtimes")
     echo "extension         ~/.m2's multiarch-junit-$VERSION.jar, $ext_from (written $(date -u -r "$EXT_JAR" '+%Y-%m-%d %H:%M')): $ext_head; multiarch.runsOn in it: $has_setting"
     echo "suite             $SUITE_FILE, SHA-512 ${SUITE_SHA512:0:16}... (pinned)"
     echo "JUnit             $junit_note"
-    echo "Maven, Java       $(mvn -B -v 2>/dev/null | head -n 1 | sed 's/ (.*//'), $(java -version 2>&1 | head -n 1)"
+    echo "build             mvn test-compile from clean, untimed in the figures below: native copy $(get native.build) s, $ARCH copy $(get "$ARCH.build") s"
+    echo "Maven, Java       $(mvn -B -v 2>/dev/null | head -n 1 | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/ (.*//'), $(java -version 2>&1 | head -n 1)"
     echo "remote leg        -Dmultiarch.runsOn=$ARCH -Dmultiarch.image.$ARCH=$IMAGE; containers started: $(get "$ARCH.containers" | sed 's/^$/none/'); left after the run: $(get "$ARCH.leftover")"
     echo "skipped plugins   apache-rat (license headers; nothing to do with the tests), jacoco (coverage agent in the host test JVM's argLine only)"
     printf '%-18s%s\n' "others, native" "$(get native.others)" "others, $ARCH" "$(get "$ARCH.others")"
@@ -455,6 +521,23 @@ runtimes=$(get "$ARCH.runtimes")
     fi
     cat "$WORK/compare.txt"
     echo
+    if grep -qE '^(\[multiarch\]|SLF4J:)' "$WORK/$ARCH.log"; then
+        echo "What the $ARCH leg printed besides Maven and the tests (the extension, and what it brings):"
+        grep -E '^(\[multiarch\]|SLF4J:)' "$WORK/$ARCH.log" | sort | uniq -c | sort -rn | head -n 12 | cut -c1-600
+        echo
+    fi
+    if [ "$CONTAINER" = 1 ]; then
+        echo "## The whole build inside an s390x container ($MVN_IMAGE, mvn -o test from a clean copy; informational)"
+        [ -z "$(get container.image)" ] || echo "image: $(get container.image)"
+        if [ -d "$WORK/reports/container" ]; then
+            java "$WORK/Compare.java" "$WORK/reports/native" "$WORK/reports/container" native container "$WORK/allowed.tsv" \
+                "$WORK/meta.tsv" "$WORK/native.log" "$WORK/container.log" 2>&1 || true
+            echo "(its wall time includes compiling; the native legs' exclude it: build (test-compile) took $(get native.build) s natively)"
+        else
+            echo "not measured: $(get container.note)"
+        fi
+        echo
+    fi
     echo "The pom edit of the $ARCH copy:"
     sed -n '3,$p' "$WORK/pom.diff"
 } >"$WORK/report.txt"
