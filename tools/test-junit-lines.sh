@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The samples against each JUnit line a build may pin besides the one this project is built with
-# (6.1): JUnit 5.14 must run them all, as 6.1 does; JUnit 5.12, older than the extension needs,
+# (6.1): JUnit 5.13 and 5.14 must run them all, as 6.1 does; JUnit 5.12, older than the extension needs,
 # must fail the run once, at discovery, naming the version found and the one required.
 # Part of tools/test.sh; run after `mvn install` (the samples take the installed extension).
 # Each run writes its reports to a directory of its own under sample-tests/target/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-SUPPORTED=${MULTIARCH_JUNIT_SUPPORTED:-5.14.4}
+SUPPORTED=${MULTIARCH_JUNIT_SUPPORTED:-5.13.4 5.14.4}
 TOO_OLD=${MULTIARCH_JUNIT_TOO_OLD:-5.12.2}
 
 for v in $SUPPORTED; do
