@@ -32,6 +32,8 @@ final class Configuration {
     private final String bundleImage;
     private final Emulators.Install install;
     private final Path cdsDir;
+    /** {@code multiarch.unavailable=skip}: tests this machine cannot run are aborted, not failed. */
+    private final boolean skipUnavailable;
     /** {@code multiarch.runsOn}: the architecture of every class that names none; {@code null} when not set. */
     private final Architecture runsOn;
     /** JUnit's own {@code junit.jupiter.execution.parallel.enabled}, which the remote sessions must respect. */
@@ -54,6 +56,14 @@ final class Configuration {
             throw new ExtensionConfigurationException("Configuration parameter " + CDS + "=" + cds + " is not valid:"
                     + " use true (runtimes map a class-data archive of their jars, made once) or false.");
         }
+        String unavailable = root.getConfigurationParameter(Settings.UNAVAILABLE).orElse("fail").trim()
+                .toLowerCase(Locale.ROOT);
+        if (!unavailable.equals("fail") && !unavailable.equals("skip")) {
+            throw new ExtensionConfigurationException("Configuration parameter " + Settings.UNAVAILABLE + "="
+                    + unavailable + " is not valid: use fail (a test this machine cannot run fails, the default) or"
+                    + " skip (it is reported as aborted, with the reason).");
+        }
+        this.skipUnavailable = unavailable.equals("skip");
         this.runsOn = root.getConfigurationParameter(Settings.RUNS_ON).map(Configuration::runsOn).orElse(null);
         this.parallelExecution = root.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
                 .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
@@ -129,6 +139,11 @@ final class Configuration {
             throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUNS_ON + "=" + trimmed
                     + " is not valid: " + e.getMessage());
         }
+    }
+
+    /** Whether a test this machine cannot run is reported as aborted instead of failed. */
+    boolean skipUnavailable() {
+        return skipUnavailable;
     }
 
     /** The architecture {@code multiarch.runsOn} gives every class that names none. */

@@ -1,6 +1,7 @@
 package io.github.multiarch.junit;
 
 import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.remote.Message;
 import io.github.multiarch.junit.internal.remote.TestKey;
 import io.github.multiarch.junit.internal.runtime.Classpath;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.opentest4j.TestAbortedException;
 
 /**
  * {@link RunsOn} in the build's test JVM: skips the local invocation of lifecycle and test
@@ -70,6 +72,8 @@ final class HostSide implements RunsOnExtension.Side {
             long t0 = System.nanoTime();
             try {
                 session(context, target.get()).open();
+            } catch (MultiarchException.Unavailable e) {
+                throw unavailable(context, target.get(), e);
             } catch (Exception | Error e) {
                 throw e;
             } catch (Throwable t) {
@@ -178,7 +182,27 @@ final class HostSide implements RunsOnExtension.Side {
             return;
         }
         invocation.skip();
-        remote(context, target.get(), dynamic -> { }).rethrow(context.getDisplayName(), target.get().architecture);
+        RemoteSession.Result result;
+        try {
+            result = remote(context, target.get(), dynamic -> { });
+        } catch (MultiarchException.Unavailable e) {
+            throw unavailable(context, target.get(), e);
+        }
+        result.rethrow(context.getDisplayName(), target.get().architecture);
+    }
+
+    /**
+     * What a test gets when this machine cannot run its architecture: the failure, or, with
+     * {@code multiarch.unavailable=skip}, an abort that carries it.
+     */
+    private static RuntimeException unavailable(ExtensionContext context, Target target,
+                                                MultiarchException.Unavailable e) {
+        if (!Configuration.get(context).skipUnavailable()) {
+            return e;
+        }
+        TestAbortedException skipped = new TestAbortedException("Skipped (" + Settings.UNAVAILABLE + "=skip): this"
+                + " machine cannot run " + target.architecture + " tests: " + e.getMessage(), e);
+        return skipped;
     }
 
     /** A lifecycle method of a remote class runs in the remote JVM, as part of the remote class; else here. */

@@ -57,6 +57,14 @@ public final class Settings {
      */
     public static final String JVM_ARGS = "multiarch.jvm.args";
 
+    /**
+     * What a test that needs an architecture this machine cannot run gets (no Docker engine in
+     * reach, no emulator that can be registered): {@code fail} (default: the test fails with what
+     * is missing and how to fix it) or {@code skip} (it is reported as aborted with that reason;
+     * for developer machines without Docker). Any other failure still fails.
+     */
+    public static final String UNAVAILABLE = "multiarch.unavailable";
+
     private Settings() {
     }
 }

@@ -80,6 +80,14 @@ class MisuseTest {
     }
 
     @Test
+    void anInvalidUnavailableSettingNamesTheValidOnes() {
+        Kit.run(ValidClass.class, "multiarch.unavailable", "ignore").allEvents().assertThatEvents()
+                .haveExactly(1, finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message(m -> m.contains("multiarch.unavailable=ignore is not valid") && m.contains("fail")
+                                && m.contains("skip"))));
+    }
+
+    @Test
     void anInvalidClassDataSettingNamesTheValidOnes() {
         Kit.run(ValidClass.class, "multiarch.cds", "sometimes").allEvents().assertThatEvents()
                 .haveExactly(1, finishedWithFailure(instanceOf(ExtensionConfigurationException.class),

@@ -18,4 +18,24 @@ public class MultiarchException extends RuntimeException {
     public MultiarchException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * This machine cannot run the architecture at all: no Docker engine in reach, or no emulator
+     * that can be registered. With {@code multiarch.unavailable=skip} the tests that need it are
+     * reported as aborted, with this message, instead of failed.
+     *
+     * @since 0.2.0
+     */
+    public static class Unavailable extends MultiarchException {
+
+        private static final long serialVersionUID = 1L;
+
+        public Unavailable(String message) {
+            super(message);
+        }
+
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

@@ -62,7 +62,7 @@ public final class Emulators {
         String command = "docker run --rm --cap-add SYS_ADMIN --security-opt apparmor=unconfined " + bundleImage
                 + " install " + arch.platform() + "   (or with --privileged)";
         if (install == Install.NEVER) {
-            throw new MultiarchException("No usable QEMU emulator for " + arch + " is registered in binfmt_misc of the"
+            throw new MultiarchException.Unavailable("No usable QEMU emulator for " + arch + " is registered in binfmt_misc of the"
                     + " Docker engine's kernel, so " + arch.dockerPlatform() + " containers cannot run (probe `uname -m`"
                     + " exited " + probe.exitCode() + ": " + probe.output().trim() + ").\nRegister it with:\n  " + command
                     + "\nor set multiarch.binfmt.install=auto to let the extension do it.");
@@ -103,13 +103,13 @@ public final class Emulators {
         System.err.println("[multiarch] " + arch + ": " + bundle + " " + String.join(" ", args) + " -> exit "
                 + result.exitCode() + ": " + output.replace('\n', ' '));
         if (result.exitCode() != 0) {
-            throw new MultiarchException("Registering the QEMU emulator for " + arch + " failed (`" + bundle + " "
+            throw new MultiarchException.Unavailable("Registering the QEMU emulator for " + arch + " failed (`" + bundle + " "
                     + String.join(" ", args) + "` exited " + result.exitCode() + "):\n" + output
                     + "\nbinfmt_misc can only be written from a privileged container of a rootful engine.");
         }
         Docker.Run again = probe(docker, arch, imageId);
         if (!runs(again, arch)) {
-            throw new MultiarchException("The QEMU emulator for " + arch + " was registered (" + output + "), yet "
+            throw new MultiarchException.Unavailable("The QEMU emulator for " + arch + " was registered (" + output + "), yet "
                     + arch.dockerPlatform() + " containers still cannot run (`uname -m` exited " + again.exitCode() + ": "
                     + again.output().trim() + "). The engine does not see the registration: a rootless engine or a"
                     + " binfmt_misc namespace (Linux 6.7+) keeps its own entries.");
@@ -143,7 +143,7 @@ public final class Emulators {
                         "qemu-bundle");
             } catch (RuntimeException alsoRefused) {
                 alsoRefused.addSuppressed(refused);
-                throw new MultiarchException("The engine refused to start the registrar container " + bundleImage
+                throw new MultiarchException.Unavailable("The engine refused to start the registrar container " + bundleImage
                         + " with CAP_SYS_ADMIN and with --privileged: " + alsoRefused.getMessage()
                         + "\nbinfmt_misc can only be written from such a container of a rootful engine.", alsoRefused);
             }

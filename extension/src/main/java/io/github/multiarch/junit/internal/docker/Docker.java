@@ -77,7 +77,7 @@ public final class Docker implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             closeQuietly(client);
-            throw new MultiarchException("Docker is not running, or not reachable from this JVM: " + e.getMessage()
+            throw new MultiarchException.Unavailable("Docker is not running, or not reachable from this JVM: " + e.getMessage()
                     + "\nStart the engine (as root: `dockerd &`, or `systemctl start docker`; this project's"
                     + " tools/engine.sh installs and starts Debian's docker.io), or point DOCKER_HOST at a running one.",
                     e);
