@@ -87,6 +87,7 @@ SAMPLER=
 cleanup() {
     local rc=$?
     [ -z "$SAMPLER" ] || { kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; } || true
+    [ -z "${WATCHER:-}" ] || { kill "$WATCHER" 2>/dev/null; wait "$WATCHER" 2>/dev/null; } || true
     if [ "${REAL_SUITE_KEEP:-0}" = 1 ]; then log "kept: $WORK"; else rm -rf "$WORK"; fi
     exit $rc
 }
@@ -300,6 +301,16 @@ done
 # openjdk-17-jdk-headless and maven; built here with bench/run.sh's recipe and input hash when
 # missing, so either script reuses the other's), offline, with a copy of ~/.m2 (the native
 # legs filled it) and no network.
+ensure_s390x() { [ -f /proc/sys/fs/binfmt_misc/qemu-s390x ] || bundle "multiarch-qemu-bundle:$VERSION" install s390x >&2; }
+binfmt_state() { local f; for f in /proc/sys/fs/binfmt_misc/qemu-*; do [ -f "$f" ] && echo "$f $(head -n 1 "$f")"; done; true; }
+WATCHER=
+binfmt_watch() { # a watcher: did anyone change the emulator registrations meanwhile?
+    rm -f "$WORK/binfmt-changed"
+    ( last=$(binfmt_state); while sleep 1; do [ "$(binfmt_state)" = "$last" ] || { touch "$WORK/binfmt-changed"; exit 0; }; done ) &
+    WATCHER=$!
+}
+binfmt_unwatch() { kill "$WATCHER" 2>/dev/null || true; wait "$WATCHER" 2>/dev/null || true; WATCHER=; }
+binfmt_changed() { [ -e "$WORK/binfmt-changed" ]; }
 container_build() {
     local jhome=/usr/lib/jvm/java-17-openjdk-s390x hash dir t0 rc=0
     local opts=(--mode=root --variant=essential --include=openjdk-17-jdk-headless,maven
@@ -312,17 +323,31 @@ ENV JAVA_HOME=$jhome PATH=$jhome/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/u
 CMD [\"mvn\",\"-v\"]"
     local mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian} label=io.github.multiarch.bench.input-hash
     hash=$(printf '%s\n' bookworm "$mirror" s390x "${opts[*]}" "$df" | sha256sum | cut -c1-32)
-    [ -f /proc/sys/fs/binfmt_misc/qemu-s390x ] || bundle "multiarch-qemu-bundle:$VERSION" install s390x >&2 \
-        || { meta container.note "not run: the s390x emulator could not be registered"; return 0; }
+    ensure_s390x || { meta container.note "not run: the s390x emulator could not be registered"; return 0; }
     if [ "$(docker image inspect --format "{{index .Config.Labels \"$label\"}}" "$MVN_IMAGE" 2>/dev/null)" != "$hash" ]; then
         command -v mmdebstrap >/dev/null || { meta container.note "not run: mmdebstrap missing (tools/setup.sh)"; return 0; }
         log "container: building $MVN_IMAGE (mmdebstrap bookworm s390x + openjdk-17-jdk-headless, maven; about 15 min)"
         dir=$WORK/image
         mkdir -p "$dir"
         t0=$(now_ms)
-        if ! mmdebstrap --arch=s390x "${opts[@]}" --aptopt='Acquire::Retries "3"' bookworm "$dir/rootfs.tar" "$mirror" \
-                </dev/null >"$WORK/image.log" 2>&1; then
-            meta container.note "not run: mmdebstrap failed: $(tail -n 2 "$WORK/image.log" | tr '\n' ' ')"; return 0
+        # maintainer scripts run under emulation: test suites of others that remove and register
+        # emulators meanwhile break it (Exec format error), so up to 3 tries, each with the
+        # emulator registered, and the reason said when they changed
+        local try ok=
+        for try in 1 2 3; do
+            ensure_s390x || break
+            binfmt_watch
+            if mmdebstrap --arch=s390x "${opts[@]}" --aptopt='Acquire::Retries "3"' bookworm "$dir/rootfs.tar" "$mirror" \
+                    </dev/null >"$WORK/image.log" 2>&1; then
+                binfmt_unwatch; ok=1; break
+            fi
+            binfmt_unwatch
+            log "container: mmdebstrap failed (try $try of 3)$(binfmt_changed && echo ': the emulator registrations changed during it (others on this machine)')"
+            rm -f "$dir/rootfs.tar"
+        done
+        if [ -z "$ok" ]; then
+            meta container.note "not run: mmdebstrap failed 3 times$(binfmt_changed && echo ', the emulator registrations changing during it (test suites of others on this machine)'): $(grep -m 2 -E 'Exec format error|error exit status|^E: ' "$WORK/image.log" | tr '\n' ' ' | cut -c1-300)"
+            return 0
         fi
         printf '%s\n' "$df" >"$dir/Dockerfile"
         DOCKER_BUILDKIT=0 docker build -q --platform linux/s390x --label "$label=$hash" -t "$MVN_IMAGE" "$dir" >/dev/null 2>>"$WORK/image.log" \
@@ -334,6 +359,8 @@ CMD [\"mvn\",\"-v\"]"
     xz -dc "$tarball" | tar -x -C "$WORK/container"
     cp -a "$M2" "$WORK/m2-container"
     log "container: mvn -o test inside a linux/s390x container of $MVN_IMAGE"
+    ensure_s390x || true
+    binfmt_watch
     t0=$(now_ms)
     docker run --rm --platform linux/s390x --network none --label "io.github.multiarch.bench.run=$$" \
         --user "$(id -u):$(id -g)" -e HOME=/tmp -e MAVEN_OPTS="$MVN_LOG_OPTS" -e TZ=UTC -v "$WORK/container:$WORK/container" -w "$WORK/container/$SUITE_DIR" \
@@ -341,10 +368,12 @@ CMD [\"mvn\",\"-v\"]"
         mvn -o -B -ntp -Dmaven.repo.local=/m2 "${SKIPS[@]}" "${JUNIT_OPTS[@]}" -Dmaven.test.failure.ignore=true test \
         >"$WORK/container.log" 2>&1 || rc=$?
     meta container.wall "$(secs "$t0" "$(now_ms)")"
+    binfmt_unwatch
+    ! binfmt_changed || meta container.binfmt "the emulator registrations changed during the container build (others on this machine)"
     rm -rf "$WORK/m2-container"
     log "container: $(secs "$t0" "$(now_ms)") s (mvn exit $rc)"
     if [ $rc != 0 ]; then
-        meta container.note "mvn exit $rc: $(grep -m 3 -E '^\S* ?\[ERROR\]' "$WORK/container.log" | tr '\n' ' ' | cut -c1-300)"
+        meta container.note "mvn exit $rc$(binfmt_changed && echo ', the emulator registrations changing during it'): $(grep -m 3 -E '^\S* ?\[ERROR\]' "$WORK/container.log" | tr '\n' ' ' | cut -c1-300)"
         return 0
     fi
     mkdir -p "$WORK/reports/container"
@@ -392,6 +421,14 @@ public class Compare {
         String w1 = meta.get(ln + ".wall"), w2 = meta.get(rn + ".wall");
         if (w1 != null && w2 != null) System.out.printf("%s / %s wall: %.2fx%n", rn, ln, Double.parseDouble(w2) / Double.parseDouble(w1));
 
+        Map<String, Double> lc = byClass(l), rc = byClass(r);
+        System.out.printf("%nslowest classes on %s (sum of their tests' times, s):%n", rn);
+        rc.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8).forEach(e -> {
+            double n = lc.getOrDefault(e.getKey(), 0.0);
+            System.out.printf("  %-52s %s %7.1f  %s %7.1f  %5.1fx%n", e.getKey().replaceFirst("^org\\.apache\\.commons\\.text\\.", ""),
+                    ln, n, rn, e.getValue(), n > 0 ? e.getValue() / n : 0);
+        });
+
         List<String> unexplained = new ArrayList<>(), explained = new ArrayList<>();
         SortedSet<String> keys = new TreeSet<>(l.keySet());
         keys.addAll(r.keySet());
@@ -431,6 +468,11 @@ public class Compare {
     static String plain(String k) { return k.replaceAll("\\[\\d+\\]", ""); }
     static String detail(Case c) { return c == null || c.detail.isEmpty() ? "" : "\n      " + c.detail; }
     static long count(Map<String, Case> m, String o) { return m.values().stream().filter(c -> c.outcome.equals(o)).count(); }
+    static Map<String, Double> byClass(Map<String, Case> m) {
+        Map<String, Double> t = new HashMap<>();
+        m.forEach((k, c) -> t.merge(k.substring(0, k.indexOf('#')), c.time, Double::sum));
+        return t;
+    }
     static double sum(Map<String, Case> m) { return m.values().stream().mapToDouble(Case::time).sum(); }
     static long classes(Map<String, Case> m) { return m.keySet().stream().map(k -> k.substring(0, k.indexOf('#'))).distinct().count(); }
 
@@ -529,6 +571,7 @@ runtimes=$(get "$ARCH.runtimes")
     if [ "$CONTAINER" = 1 ]; then
         echo "## The whole build inside an s390x container ($MVN_IMAGE, mvn -o test from a clean copy; informational)"
         [ -z "$(get container.image)" ] || echo "image: $(get container.image)"
+        [ -z "$(get container.binfmt)" ] || echo "NOTE: $(get container.binfmt)"
         if [ -d "$WORK/reports/container" ]; then
             java "$WORK/Compare.java" "$WORK/reports/native" "$WORK/reports/container" native container "$WORK/allowed.tsv" \
                 "$WORK/meta.tsv" "$WORK/native.log" "$WORK/container.log" 2>&1 || true
