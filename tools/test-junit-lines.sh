@@ -26,7 +26,8 @@ for v in $SUPPORTED; do
         echo "test-junit-lines: could not confirm that the samples ran with junit-jupiter-api $v ($deps)" >&2
         exit 1
     fi
-    echo "test-junit-lines: the samples pass with JUnit $v: $(grep -E '^\[INFO\] Tests run: [0-9]+, Failures: 0' "$log" | tail -n 2 | tr '\n' ' ')" >&2
+    echo "test-junit-lines: the samples pass with JUnit $v:" \
+        "$(grep -E '^\[INFO\] Tests run: [0-9]+, Failures: 0, Errors: 0, Skipped: [0-9]+$' "$log" | sed 's/^\[INFO\] //' | tr '\n' ';')" >&2
 done
 
 log=sample-tests/target/junit-$TOO_OLD.log
