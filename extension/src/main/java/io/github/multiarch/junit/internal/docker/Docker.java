@@ -497,10 +497,17 @@ public final class Docker implements AutoCloseable {
         return labels;
     }
 
+    /**
+     * The whole output of a finished container. Output that did not arrive in full (the stream
+     * broke off, or took longer than 30 s) says so at its end, so a verdict is never read from a
+     * part of it as if it were all.
+     */
     private String logs(String id) {
         StringBuilder sb = new StringBuilder();
+        String cutShort = null;
         try {
-            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false)
+            ResultCallback.Adapter<Frame> callback = client.logContainerCmd(id).withStdOut(true).withStdErr(true)
+                    .withFollowStream(false)
                     .exec(new ResultCallback.Adapter<Frame>() {
                         @Override
                         public void onNext(Frame frame) {
@@ -508,12 +515,20 @@ public final class Docker implements AutoCloseable {
                                 sb.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
                             }
                         }
-                    }).awaitCompletion(30, TimeUnit.SECONDS);
+                    });
+            if (!callback.awaitCompletion(30, TimeUnit.SECONDS)) {
+                cutShort = "the log stream did not end within 30 s";
+            }
+            callback.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            cutShort = "interrupted while reading the log stream";
+        } catch (java.io.IOException | RuntimeException e) {
+            cutShort = "the log stream broke off: " + e;
         }
         synchronized (sb) {
-            return sb.toString();
+            return cutShort == null ? sb.toString()
+                    : sb + "\n[multiarch: output incomplete, " + cutShort + " (container " + id + ")]";
         }
     }
 }
