@@ -32,6 +32,53 @@ class CleanupTest {
         }
     }
 
+    /**
+     * SIGTERM (Maven stopped with Ctrl-C, a CI job cancelled) during a remote test: the JVM's
+     * shutdown stops the runtime, and the tests JUnit still gets to meanwhile start no new one
+     * (here: the arm64 test after the s390x one), so nothing is left running afterwards.
+     */
+    @Test
+    void terminatingTheHostJvmMidTestStartsNothingNewAndLeavesNothing() throws Exception {
+        long since = RegistrationTest.now();
+        try (HostJvm host = HostJvm.start(List.of(), SleeperThenArm64.class)) {
+            long pid = host.process.pid();
+            await("the remote test to start (host output: " + host.output() + ")")
+                    .atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> containersOf(pid).stream().anyMatch(c -> logs(c).contains("sleeper started")));
+
+            host.process.destroy(); // SIGTERM: the shutdown hooks run
+            assertThat(host.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as(host.output()).isTrue();
+
+            await("the containers of the terminated JVM to be gone").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> containersOf(pid).isEmpty());
+            assertThat(host.output()).doesNotContain("arm64 JVM ready")
+                    .doesNotContain("FINISHED later() SUCCESSFUL"); // (reached or not before the JVM halts: never a pass)
+            if (host.output().contains("FINISHED later()")) {
+                assertThat(host.output()).contains("this JVM is shutting down (e.g. the build was stopped), so nothing"
+                        + " new starts");
+            }
+            assertThat(createdSince(since, pid)).as("containers the terminated JVM created").containsExactly("runtime-s390x");
+        }
+    }
+
+    /** The purpose labels of the containers the host JVM {@code pid} created since {@code since}. */
+    private static List<String> createdSince(long since, long pid) throws InterruptedException {
+        List<String> purposes = new java.util.ArrayList<>();
+        SharedSession.docker().client().eventsCmd()
+                .withSince(Long.toString(since))
+                .withUntil(Long.toString(RegistrationTest.now() + 1))
+                .withEventFilter("create")
+                .withLabelFilter(Map.of(Docker.LABEL_PID, Long.toString(pid)))
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Event event) {
+                        purposes.add(event.getActor().getAttributes().get(Docker.LABEL));
+                    }
+                }).awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+        return purposes;
+    }
+
     @Test
     void aNormalEndOfTheHostJvmRemovesItsRuntimeContainer() throws Exception {
         try (HostJvm host = HostJvm.start(List.of(), Quick.class)) {
@@ -86,6 +133,23 @@ class CleanupTest {
             return "";
         }
         return sb.toString();
+    }
+
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
+    public static class SleeperThenArm64 {
+        @Test
+        @org.junit.jupiter.api.Order(1)
+        @RunsOn("s390x")
+        void sleeps() throws Exception {
+            new FileOutputStream(FileDescriptor.out).write("sleeper started\n".getBytes());
+            Thread.sleep(600_000);
+        }
+
+        @Test
+        @org.junit.jupiter.api.Order(2)
+        @RunsOn("arm64")
+        void later() {
+        }
     }
 
     @RunsOn("s390x")
