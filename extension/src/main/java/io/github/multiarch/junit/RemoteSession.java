@@ -79,8 +79,13 @@ final class RemoteSession implements AutoCloseable {
         /** Whether the runtime of this session still runs. */
         boolean isAlive();
 
-        /** Stops the runtime of this session, so that the next session is opened in a fresh one. */
-        void stopRuntime();
+        /**
+         * Gives this session up (a host timeout, an error JUnit does not recover from): its
+         * runtime takes no new session, and stops once its other sessions (other classes running
+         * in parallel) are done; its frames are no longer wanted ({@link #forget}); the next session of
+         * this class opens in a fresh runtime.
+         */
+        void abandon();
 
         /** This session's frames are no longer wanted. */
         void forget();
@@ -98,6 +103,8 @@ final class RemoteSession implements AutoCloseable {
     private final Map<String, String> params;
     private final Opener opener;
     private Channel session;
+    /** Whether {@link #session} was given up ({@link Channel#abandon}): the next test opens a new one. */
+    private boolean abandoned;
     private boolean finished;
 
     RemoteSession(Target target, Supplier<RemoteRuntime> runtimes) {
@@ -132,13 +139,14 @@ final class RemoteSession implements AutoCloseable {
 
     /** Starts the remote class and waits until its {@code @BeforeAll} is done; throws what it threw. */
     synchronized void open() throws Throwable {
-        if (session != null && session.isAlive()) {
+        if (live()) {
             return;
         }
-        if (session != null) {
+        if (session != null && !abandoned) {
             session.forget(); // its runtime is gone: the class starts again in a fresh one
         }
         session = opener.open(selector, params);
+        abandoned = false;
         finished = false;
         while (true) {
             RemoteRuntime.Event event = session.next();
@@ -163,14 +171,14 @@ final class RemoteSession implements AutoCloseable {
     /**
      * Runs one test remotely and returns what the remote JVM said of it; what comes while it runs
      * goes to {@code reports} (its TestReporter entries) and {@code dynamics} (the dynamic tests of
-     * a factory). If this thread is interrupted meanwhile (the host's
-     * {@code @Timeout}), the runtime is stopped, since the remote test may never end, and the next
-     * test gets a fresh one. If the remote run finishes before the test's result (see
+     * a factory). If this thread is interrupted meanwhile (the host's {@code @Timeout}), the session
+     * is given up ({@link Channel#abandon}): the remote test may never end, so its runtime stops once
+     * other classes' sessions in it are done, and the next test gets a fresh one. If the remote run finishes before the test's result (see
      * {@link #endedWithoutResult}), or its JVM goes away, the wait ends there.
      */
     synchronized Result run(String key, Consumer<Message.Report> reports, Consumer<Message.Dynamic> dynamics)
             throws Throwable {
-        if (session == null || !session.isAlive()) {
+        if (!live()) {
             open();
         }
         if (finished) {
@@ -182,7 +190,7 @@ final class RemoteSession implements AutoCloseable {
             try {
                 event = session.next();
             } catch (InterruptedException e) {
-                session.stopRuntime();
+                abandon(session);
                 throw e;
             }
             if (event.lost() != null) {
@@ -228,7 +236,7 @@ final class RemoteSession implements AutoCloseable {
         Channel s = session;
         session = null;
         try {
-            if (finished || !s.isAlive()) {
+            if (finished || abandoned || !s.isAlive()) {
                 return;
             }
             s.send(new Message.End(s.id()));
@@ -253,6 +261,19 @@ final class RemoteSession implements AutoCloseable {
         }
     }
 
+    /** Whether the current session can take the next test: opened, not given up, its runtime alive. */
+    private boolean live() {
+        return session != null && !abandoned && session.isAlive();
+    }
+
+    /** Gives {@code channel} up; the next test of this class opens a new session, in a fresh runtime. */
+    private void abandon(Channel channel) {
+        channel.abandon();
+        if (channel == session) {
+            abandoned = true;
+        }
+    }
+
     /** The remote class is over: its output goes to this JVM's, and its failure (if any) is returned. */
     private Throwable classOutcome(Channel channel, Message.Finished finished) {
         replay(finished.out(), finished.err());
@@ -273,7 +294,7 @@ final class RemoteSession implements AutoCloseable {
             return failure == null || failure instanceof TestAbortedException ? failure
                     : standIn(failure, "in the " + architecture + " JVM");
         }
-        channel.stopRuntime();
+        abandon(channel);
         String note = "in the " + architecture + " JVM, where JUnit treats it as unrecoverable and stopped the remote"
                 + " run; that JVM is not used again, the next test gets a fresh one";
         return failure == null ? new MultiarchException("An unrecoverable error occurred " + note) : standIn(failure, note);
@@ -323,8 +344,9 @@ final class RemoteSession implements AutoCloseable {
         }
 
         @Override
-        public void stopRuntime() {
-            session.runtime().close();
+        public void abandon() {
+            session.runtime().retire();
+            session.forget();
         }
 
         @Override

@@ -112,6 +112,54 @@ class ConcurrencyTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no event for " + suffix));
     }
 
+    /**
+     * A host {@code @Timeout} in one class while another class's test runs in the same s390x JVM:
+     * only the timed-out test loses; the runtime takes no new session and stops once the other
+     * class is done.
+     */
+    @Test
+    void aTimeoutInOneClassDoesNotStopTheRuntimeUnderAnotherClassRunningInParallel() {
+        EngineExecutionResults results = Kit.engine()
+                .selectors(selectClass(TimesOut.class), selectClass(TakesItsTime.class))
+                .configurationParameter("multiarch.image.s390x", Kit.S390X_IMAGE)
+                .configurationParameter(PARALLEL, "true")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
+                .execute();
+
+        results.testEvents().assertStatistics(s -> s.started(2).succeeded(1).failed(1));
+        results.testEvents().assertThatEvents().haveExactly(1, finishedWithFailure(
+                instanceOf(java.util.concurrent.TimeoutException.class)));
+        results.testEvents().succeeded().assertThatEvents().allMatch(e -> e.getTestDescriptor().getUniqueId()
+                .toString().contains(TakesItsTime.class.getSimpleName()));
+    }
+
+    @RunsOn("s390x")
+    static class TimesOut {
+        @Test
+        @org.junit.jupiter.api.Timeout(value = 4, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SAME_THREAD)
+        void never() {
+            long end = System.nanoTime() + 300_000_000_000L;
+            while (System.nanoTime() < end) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ignored) {
+                    // does not stop when asked (remotely, JUnit's own @Timeout asks): the host gives it up
+                }
+            }
+        }
+    }
+
+    @RunsOn("s390x")
+    static class TakesItsTime {
+        @Test
+        void tenSeconds() throws InterruptedException {
+            Thread.sleep(10_000); // still running when the other class's test times out
+            assertEquals("s390x", System.getProperty("os.arch"));
+        }
+    }
+
     @RunsOn("s390x")
     static class OneAtATime {
         static final AtomicInteger RUNNING = new AtomicInteger();

@@ -46,7 +46,7 @@ class RemoteSessionTest {
 
         assertThat(session.run(FIRST, report -> { }, dynamic -> { }).outcome()).isEqualTo(Outcome.SUCCESSFUL);
         RemoteSession.Result second = session.run(SECOND, report -> { }, dynamic -> { });
-        assertThat(first.stopped).as("the JVM that threw it is stopped").isTrue();
+        assertThat(first.stopped).as("the JVM that threw it is given up").isTrue();
         RemoteSession.Result third = session.run(THIRD, report -> { }, dynamic -> { });
         session.close();
 
@@ -184,8 +184,9 @@ class RemoteSessionTest {
         }
 
         @Override
-        public void stopRuntime() {
-            stopped = true;
+        public void abandon() {
+            stopped = true; // (its runtime takes no new session)
+            forgotten = true; // (and the session is given up, as the real channel's forget)
         }
 
         @Override

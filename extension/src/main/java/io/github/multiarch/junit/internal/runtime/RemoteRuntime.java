@@ -76,6 +76,7 @@ public final class RemoteRuntime implements AutoCloseable {
     private final AtomicInteger nextSession = new AtomicInteger(1);
     private volatile Integer exitCode;
     private volatile boolean closed;
+    private volatile boolean retired;
     private volatile MultiarchException lost;
     /** Whether the engine reported an OOM event for the container (its {@code State.OOMKilled}). */
     private volatile boolean oomKilled;
@@ -358,11 +359,31 @@ public final class RemoteRuntime implements AutoCloseable {
 
         public void forget() {
             sessions.remove(id);
+            if (retired && sessions.isEmpty()) {
+                close();
+            }
         }
 
         public RemoteRuntime runtime() {
             return RemoteRuntime.this;
         }
+    }
+
+    /**
+     * From now on this runtime takes no new sessions ({@link #acceptsNewSessions}), and it stops
+     * once the sessions it has are done: a test gave up on it (a host timeout, an error JUnit does
+     * not recover from), while other classes' sessions may still be running in it.
+     */
+    public void retire() {
+        retired = true;
+        if (sessions.isEmpty()) {
+            close();
+        }
+    }
+
+    /** Whether a new session may open here: alive, and not {@link #retire}d. */
+    public boolean acceptsNewSessions() {
+        return isAlive() && !retired;
     }
 
     public boolean isAlive() {

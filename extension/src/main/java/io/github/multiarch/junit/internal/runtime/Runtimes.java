@@ -67,6 +67,8 @@ public final class Runtimes implements AutoCloseable {
     }
 
     private final Map<String, RemoteRuntime> runtimes = new ConcurrentHashMap<>();
+    /** Every runtime this session started, also the retired ones still finishing their sessions. */
+    private final java.util.Set<RemoteRuntime> started = ConcurrentHashMap.newKeySet();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ClassDataArchive.Planner archives = new ClassDataArchive.Planner();
     private final Object dockerLock = new Object();
@@ -136,14 +138,15 @@ public final class Runtimes implements AutoCloseable {
         String key = spec.arch().platform() + "|" + imageId + "|" + spec.jvmArgs();
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
             RemoteRuntime runtime = runtimes.get(key);
-            if (runtime != null && runtime.isAlive()) {
+            if (runtime != null && runtime.acceptsNewSessions()) {
                 return runtime;
             }
-            if (runtime != null) {
+            if (runtime != null && !runtime.isAlive()) {
                 runtime.close();
-            }
+            } // (a retired one stops by itself when its last session is done)
             runtime = start(engine, spec, imageId, checks);
             runtimes.put(key, runtime);
+            started.add(runtime);
             if (closed) { // the JVM began to shut down while it started
                 runtime.close();
                 requireOpen("start the " + spec.arch() + " JVM");
@@ -198,7 +201,8 @@ public final class Runtimes implements AutoCloseable {
 
     /** Stops every runtime; later tests start new ones. */
     public void closeRuntimes() {
-        runtimes.values().forEach(RemoteRuntime::close);
+        started.forEach(RemoteRuntime::close);
+        started.clear();
         runtimes.clear();
     }
 
