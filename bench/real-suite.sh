@@ -301,7 +301,15 @@ done
 # openjdk-17-jdk-headless and maven; built here with bench/run.sh's recipe and input hash when
 # missing, so either script reuses the other's), offline, with a copy of ~/.m2 (the native
 # legs filled it) and no network.
-ensure_s390x() { [ -f /proc/sys/fs/binfmt_misc/qemu-s390x ] || bundle "multiarch-qemu-bundle:$VERSION" install s390x >&2; }
+ensure_s390x() { # until an s390x program runs (up to 5 min: test suites of others may be re-registering it)
+    local i
+    for i in $(seq 1 60); do
+        arch-test s390x >/dev/null 2>&1 && return 0
+        [ -f /proc/sys/fs/binfmt_misc/qemu-s390x ] || bundle "multiarch-qemu-bundle:$VERSION" install s390x >&2 || true
+        sleep 5
+    done
+    return 1
+}
 binfmt_state() { local f; for f in /proc/sys/fs/binfmt_misc/qemu-*; do [ -f "$f" ] && echo "$f $(head -n 1 "$f")"; done; true; }
 WATCHER=
 binfmt_watch() { # a watcher: did anyone change the emulator registrations meanwhile?
@@ -344,6 +352,7 @@ CMD [\"mvn\",\"-v\"]"
             binfmt_unwatch
             log "container: mmdebstrap failed (try $try of 3)$(binfmt_changed && echo ': the emulator registrations changed during it (others on this machine)')"
             rm -f "$dir/rootfs.tar"
+            sleep 30
         done
         if [ -z "$ok" ]; then
             meta container.note "not run: mmdebstrap failed 3 times$(binfmt_changed && echo ', the emulator registrations changing during it (test suites of others on this machine)'): $(grep -m 2 -E 'Exec format error|error exit status|^E: ' "$WORK/image.log" | tr '\n' ' ' | cut -c1-300)"
