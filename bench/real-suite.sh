@@ -81,8 +81,11 @@ for c in curl xz tar sha512sum unzip mvn java docker git; do
 done
 docker info >/dev/null 2>&1 || "$ROOT/tools/engine.sh" || die "no Docker engine (tools/engine.sh)"
 docker image inspect "$IMAGE" >/dev/null 2>&1 || die "image $IMAGE not on the engine (tools/setup.sh builds the JRE images)"
+mkdir -p "$CACHE"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/real-suite.XXXXXX")
+# under the cache directory, not /tmp: a clean-up of /tmp by others during a run (seen here)
+# must not take the copies and reports away
+WORK=$(mktemp -d "$CACHE/work.XXXXXX")
 SAMPLER=
 cleanup() {
     local rc=$?
@@ -100,7 +103,6 @@ meta() { printf '%s\t%s\n' "$1" "$2" >>"$WORK/meta.tsv"; }
 fail() { echo "$LOG_TAG: ERROR: $*" >&2; exit 2; }
 
 # ---- 1. the source archive, checked ------------------------------------------------------
-mkdir -p "$CACHE"
 tarball=$CACHE/$SUITE_FILE
 sha_ok() { [ -f "$1" ] && [ "$(sha512sum <"$1" | cut -d' ' -f1)" = "$SUITE_SHA512" ]; }
 if ! sha_ok "$tarball"; then
