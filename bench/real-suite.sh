@@ -24,7 +24,10 @@
 # REAL_SUITE_OFFLINE=1 runs Maven with -o; REAL_SUITE_INSTALL=1 installs the extension from the
 # committed HEAD (git archive) even when ~/.m2 has it; REAL_SUITE_RESULTS
 # (bench/results/real-suite.txt); REAL_SUITE_CACHE (~/.cache/multiarch-bench); REAL_SUITE_KEEP=1
-# keeps the work directory (copies, logs, reports) instead of removing it at the end.
+# keeps the work directory (copies, logs, reports) instead of removing it at the end;
+# REAL_SUITE_REMOTE_OPTS: more Maven options for the remote leg only (split at blanks), e.g.
+# -Dmultiarch.jvm.args=-XX:TieredStopAtLevel=4; REAL_SUITE_CONTAINER=1: also the whole build in
+# an s390x container (below).
 set -euo pipefail
 { # one compound command: bash reads the whole script before running it (safe to edit meanwhile)
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -258,7 +261,8 @@ run_leg() { # run_leg LEG [mvn options]: `mvn test`, timed; the reports kept in 
 }
 run_leg native
 ext_before=$(jar_digest "$EXT_JAR" | sha256sum)
-run_leg "$ARCH" "-Dmultiarch.runsOn=$ARCH" "-Dmultiarch.image.$ARCH=$IMAGE"
+# shellcheck disable=SC2086
+run_leg "$ARCH" "-Dmultiarch.runsOn=$ARCH" "-Dmultiarch.image.$ARCH=$IMAGE" ${REAL_SUITE_REMOTE_OPTS:-}
 # Someone's `mvn install` during the leg replaces the jar under the runtimes (a fresh runtime
 # then reads another build than the host JVM): the results would mix two builds.
 ext_swapped=no
@@ -302,7 +306,8 @@ done
 # emulation (bench/run.sh's image multiarch-bench-mvn:17-s390x: Debian bookworm's
 # openjdk-17-jdk-headless and maven; built here with bench/run.sh's recipe and input hash when
 # missing, so either script reuses the other's), offline, with a copy of ~/.m2 (the native
-# legs filled it) and no network.
+# legs filled it); on Docker's default network like the extension's runtimes (with --network
+# none the container's own host name does not resolve, and 16 DNS and local-host tests fail).
 ensure_s390x() { # until an s390x program runs (up to 5 min: test suites of others may be re-registering it)
     local i
     for i in $(seq 1 60); do
@@ -373,7 +378,7 @@ CMD [\"mvn\",\"-v\"]"
     ensure_s390x || true
     binfmt_watch
     t0=$(now_ms)
-    docker run --rm --platform linux/s390x --network none --label "io.github.multiarch.bench.run=$$" \
+    docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" \
         --user "$(id -u):$(id -g)" -e HOME=/tmp -e MAVEN_OPTS="$MVN_LOG_OPTS" -e TZ=UTC -v "$WORK/container:$WORK/container" -w "$WORK/container/$SUITE_DIR" \
         -v "$WORK/m2-container:/m2" "$MVN_IMAGE" \
         mvn -o -B -ntp -Dmaven.repo.local=/m2 "${SKIPS[@]}" "${JUNIT_OPTS[@]}" -Dmaven.test.failure.ignore=true test \
@@ -558,7 +563,7 @@ runtimes=$(get "$ARCH.runtimes")
     echo "JUnit             $junit_note"
     echo "build             mvn test-compile from clean, untimed in the figures below: native copy $(get native.build) s, $ARCH copy $(get "$ARCH.build") s"
     echo "Maven, Java       $(mvn -B -v 2>/dev/null | head -n 1 | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/ (.*//'), $(java -version 2>&1 | head -n 1)"
-    echo "remote leg        -Dmultiarch.runsOn=$ARCH -Dmultiarch.image.$ARCH=$IMAGE; containers started: $(get "$ARCH.containers" | sed 's/^$/none/'); left after the run: $(get "$ARCH.leftover")"
+    echo "remote leg        -Dmultiarch.runsOn=$ARCH -Dmultiarch.image.$ARCH=$IMAGE${REAL_SUITE_REMOTE_OPTS:+ $REAL_SUITE_REMOTE_OPTS}; containers started: $(get "$ARCH.containers" | sed 's/^$/none/'); left after the run: $(get "$ARCH.leftover")"
     echo "skipped plugins   apache-rat (license headers; nothing to do with the tests), jacoco (coverage agent in the host test JVM's argLine only)"
     printf '%-18s%s\n' "others, native" "$(get native.others)" "others, $ARCH" "$(get "$ARCH.others")"
     echo
