@@ -2,9 +2,11 @@ package io.github.multiarch.junit;
 
 import io.github.multiarch.junit.internal.arch.Architecture;
 import io.github.multiarch.junit.internal.binfmt.Emulators;
+import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -36,6 +38,8 @@ final class Configuration {
     private final boolean skipUnavailable;
     /** {@code multiarch.runsOn}: the architecture of every class that names none; {@code null} when not set. */
     private final Architecture runsOn;
+    /** {@code multiarch.runtime.startTimeout} and {@code multiarch.runtime.livenessTimeout}. */
+    private final RemoteRuntime.Timeouts timeouts;
     /** JUnit's own {@code junit.jupiter.execution.parallel.enabled}, which the remote sessions must respect. */
     private final boolean parallelExecution;
 
@@ -65,11 +69,49 @@ final class Configuration {
         }
         this.skipUnavailable = unavailable.equals("skip");
         this.runsOn = root.getConfigurationParameter(Settings.RUNS_ON).map(Configuration::runsOn).orElse(null);
+        this.timeouts = new RemoteRuntime.Timeouts(
+                duration(Settings.START_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.start()),
+                duration(Settings.LIVENESS_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.liveness()));
         this.parallelExecution = root.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
                 .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
         this.cdsDir = cds.equals("false") ? null : root.getConfigurationParameter(CDS_DIR)
                 .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of)
                 .orElseGet(Configuration::defaultCacheDir).toAbsolutePath();
+    }
+
+    /**
+     * The duration configuration parameter {@code key}: a number of seconds, or a number with
+     * {@code ms}, {@code s}, {@code m} or {@code h} ({@code 90}, {@code 90 s}, {@code 10m}).
+     */
+    private Duration duration(String key, Duration fallback) {
+        Optional<String> value = root.getConfigurationParameter(key).map(String::trim).filter(s -> !s.isEmpty());
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return duration(value.get());
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("Configuration parameter " + key + "=" + value.get()
+                    + " is not valid: give a positive number of seconds, or a number with ms, s, m or h (e.g. 90,"
+                    + " 90 s, 10m). Default: " + fallback.toSeconds() + " s.");
+        }
+    }
+
+    /** Parses a duration as {@link #duration(String, Duration)} describes. */
+    static Duration duration(String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)?")
+                .matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new IllegalArgumentException(value);
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
 
     private static Path defaultCacheDir() {
@@ -162,6 +204,11 @@ final class Configuration {
     /** Whether JUnit runs tests in parallel in this run at all. */
     boolean parallelExecution() {
         return parallelExecution;
+    }
+
+    /** How long a remote JVM may take to start, and stay silent. */
+    RemoteRuntime.Timeouts timeouts() {
+        return timeouts;
     }
 
     /** Where class-data archives are kept, or {@code null} when they are switched off. */

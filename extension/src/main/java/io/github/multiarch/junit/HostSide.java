@@ -264,7 +264,8 @@ final class HostSide implements RunsOnExtension.Side {
     private static RemoteRuntime runtime(ExtensionContext context, Architecture arch) {
         Configuration config = Configuration.get(context);
         Runtimes.Spec spec = new Runtimes.Spec(arch, config.imageFor(arch), config.bundleImage(), config.install(),
-                Classpath.current(), config.cdsDir(), ArchiveTraining.class.getName(), config.jvmArgs());
+                Classpath.current(), config.cdsDir(), ArchiveTraining.class.getName(), config.jvmArgs(),
+                config.timeouts());
         Runtimes.RunChecks checks = context.getRoot().getStore(RunsOnExtension.NAMESPACE)
                 .getOrComputeIfAbsent(Runtimes.RunChecks.class, k -> new Runtimes.RunChecks(), Runtimes.RunChecks.class);
         return Trace.step("getting the " + arch + " JVM", () -> Runtimes.of(context).get(spec, checks));

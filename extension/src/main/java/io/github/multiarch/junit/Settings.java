@@ -65,6 +65,21 @@ public final class Settings {
      */
     public static final String UNAVAILABLE = "multiarch.unavailable";
 
+    /**
+     * How long a remote JVM may take to start, until its agent listens: {@code multiarch.runtime.startTimeout=10m}.
+     * A number of seconds, or a number with {@code ms}, {@code s}, {@code m} or {@code h}. Default: 5 minutes.
+     */
+    public static final String START_TIMEOUT = "multiarch.runtime.startTimeout";
+
+    /**
+     * How long a remote JVM may answer nothing at all, not even the host's heartbeat (every few
+     * seconds), before it is given up: its test fails with the evidence (a paused container, a JVM
+     * that no longer runs), the container is removed, and the next test gets a fresh JVM. A test
+     * that runs long is not silent (its JVM answers the heartbeat); bound those with
+     * {@code @Timeout}. Same format as {@link #START_TIMEOUT}. Default: 2 minutes.
+     */
+    public static final String LIVENESS_TIMEOUT = "multiarch.runtime.livenessTimeout";
+
     private Settings() {
     }
 }

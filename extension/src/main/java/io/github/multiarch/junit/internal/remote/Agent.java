@@ -213,6 +213,8 @@ public final class Agent implements AgentSession.Outbox {
                 Thread thread = new Thread(session, "multiarch-session-" + start.session());
                 thread.setDaemon(true);
                 thread.start();
+            } else if (message instanceof Message.Beat beat) {
+                send(beat); // the host's heartbeat: answered at once, whatever the sessions do
             } else if (message instanceof Message.Run || message instanceof Message.End) {
                 AgentSession target = sessions.get(message.session());
                 if (target != null) {

@@ -40,7 +40,7 @@ public final class Handshake {
      * 1 was 0.1.0's, without a handshake; 2 added the handshake (one frame shape for every kind);
      * 3 has one record per kind of {@link Message}. Change it with any change of format.
      */
-    public static final int PROTOCOL_VERSION = 3;
+    public static final int PROTOCOL_VERSION = 4;
 
     /** "MARC": the first bytes both ways. */
     static final int MAGIC = 0x4D415243;

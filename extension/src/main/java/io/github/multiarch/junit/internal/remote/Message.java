@@ -19,6 +19,8 @@ import java.util.Map;
  *                          does not recover from (OutOfMemoryError) stopped it: unrecoverable, and during which test
  * agent → host   Report    a TestReporter entry of the running test
  * agent → host   Dynamic   a dynamic test or container of the running @TestFactory has ended
+ * host  → agent  Beat      are you there? (the connection's, session 0; every few seconds)
+ * agent → host   Beat      yes: the same number back, at once, from the thread that reads the host's messages
  * </pre>
  *
  * Byte arrays are never {@code null} (empty when there is nothing), and neither are strings and maps.
@@ -112,6 +114,18 @@ public sealed interface Message {
             err = bytes(err);
             displayName = text(displayName);
             parent = text(parent);
+        }
+    }
+
+    /**
+     * The connection's heartbeat ({@code session} 0): the host sends one every few seconds, the agent
+     * answers each with the same {@code sequence}. A runtime that answers nothing for the host's
+     * bound (a paused container, a JVM that no longer runs) is given up, with the evidence.
+     */
+    record Beat(long sequence) implements Message {
+        @Override
+        public int session() {
+            return 0;
         }
     }
 

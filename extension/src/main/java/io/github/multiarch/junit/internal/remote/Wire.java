@@ -23,6 +23,7 @@ import java.util.Map;
  *  7   Finished   outcome:byte failure:bytes out:bytes err:bytes unrecoverable:byte during:string
  *  8   Report     key:string entries:map
  *  9   Dynamic    key:string outcome:byte failure:bytes out:bytes err:bytes displayName:string container:byte parent:string
+ * 10   Beat       sequence:long
  *
  * string = bytes of UTF-8;  bytes = length:int, then that many bytes;  map = count:int, then (string, string) pairs;
  * outcome = the ordinal of {@link Outcome}
@@ -50,7 +51,7 @@ public final class Wire {
     public static final int RESULT_TAG = 5;
 
     private static final String[] NAMES = {null, "HELLO", "START", "READY", "RUN", "RESULT", "END", "FINISHED",
-            "REPORT", "DYNAMIC"};
+            "REPORT", "DYNAMIC", "BEAT"};
 
     private Wire() {
     }
@@ -84,6 +85,8 @@ public final class Wire {
             string(out, m.displayName());
             out.writeBoolean(m.container());
             string(out, m.parent());
+        } else if (message instanceof Message.Beat m) {
+            out.writeLong(m.sequence());
         } // Ready, End: no fields
         out.flush();
     }
@@ -123,6 +126,8 @@ public final class Wire {
                         in.readBoolean(), r.string("during"));
             case 8:
                 return new Message.Report(session, r.string("key"), r.map("entries"));
+            case 10:
+                return new Message.Beat(in.readLong());
             default:
                 return new Message.Dynamic(session, r.string("key"), r.outcome(), r.bytes("failure"), r.bytes("out"),
                         r.bytes("err"), r.string("displayName"), in.readBoolean(), r.string("parent"));
@@ -184,6 +189,8 @@ public final class Wire {
             return 7;
         } else if (message instanceof Message.Report) {
             return 8;
+        } else if (message instanceof Message.Beat) {
+            return 10;
         }
         return 9; // Dynamic: the interface is sealed
     }

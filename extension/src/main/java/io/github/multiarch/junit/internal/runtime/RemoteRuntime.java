@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.remote.Agent;
 import io.github.multiarch.junit.internal.remote.CorruptFrameException;
@@ -51,8 +52,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RemoteRuntime implements AutoCloseable {
 
     static final int AGENT_PORT = 7357;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(
-            Long.getLong("multiarch.runtime.startTimeoutSeconds", 300));
     private static final int LOG_TAIL = 64 * 1024;
     /** The exit status of a process killed with SIGKILL (128 + 9), which is what the OOM killer sends. */
     static final int KILLED = 137;
@@ -69,6 +68,10 @@ public final class RemoteRuntime implements AutoCloseable {
     private final String token;
     /** The heap the JVM was given, for the message when it is killed for memory. */
     private final String heap;
+    /** How long it may take the JVM to start, and to answer a heartbeat ({@link Message.Beat}). */
+    private final Timeouts timeouts;
+    /** When the last frame of the agent came ({@link System#nanoTime}): any frame shows it is alive. */
+    private volatile long lastHeard;
     private final StringBuilder log = new StringBuilder();
     private final CountDownLatch listening = new CountDownLatch(1);
     private final CountDownLatch exited = new CountDownLatch(1);
@@ -87,8 +90,17 @@ public final class RemoteRuntime implements AutoCloseable {
     private String remoteJava;
     private Boolean archiveMapped;
 
+    /**
+     * How long a runtime may take to start ({@code start}: until its agent listens), and how long it
+     * may stay silent before it is given up ({@code liveness}: no answer to the host's heartbeat,
+     * e.g. a paused container).
+     */
+    public record Timeouts(Duration start, Duration liveness) {
+        public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(300), Duration.ofSeconds(120));
+    }
+
     private RemoteRuntime(Docker docker, Architecture arch, String image, String containerId, String token,
-                          String heap) {
+                          String heap, Timeouts timeouts) {
         Event.class.getName(); // loaded now, not first when the runtime is lost: by then its jar may be gone
         this.docker = docker;
         this.arch = arch;
@@ -96,6 +108,7 @@ public final class RemoteRuntime implements AutoCloseable {
         this.containerId = containerId;
         this.token = token;
         this.heap = heap;
+        this.timeouts = timeouts;
     }
 
     /**
@@ -105,7 +118,7 @@ public final class RemoteRuntime implements AutoCloseable {
      * @param archive the class path in the runtime's order, and the class-data archive to map, if any
      */
     static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
-                               ClassDataArchive archive, JvmSetup setup) {
+                               ClassDataArchive archive, JvmSetup setup, Timeouts timeouts) {
         List<Bind> binds = new ArrayList<>(setup.binds(archive.classpath()));
         binds.addAll(archive.binds());
         ExposedPort port = ExposedPort.tcp(AGENT_PORT);
@@ -135,7 +148,7 @@ public final class RemoteRuntime implements AutoCloseable {
             create = create.withWorkingDir(setup.workDir().toString());
         }
         String id = create.exec().getId();
-        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id, token, setup.heap());
+        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id, token, setup.heap(), timeouts);
         long t0 = System.nanoTime();
         try {
             docker.putFile(id, JvmSetup.ARGS_FILE,
@@ -167,7 +180,32 @@ public final class RemoteRuntime implements AutoCloseable {
                         appendLog(new String(frame.getPayload(), StandardCharsets.UTF_8));
                     }
                 });
-        client.waitContainerCmd(containerId).exec(new ResultCallback.Adapter<WaitResponse>() {
+        watchExit();
+        try {
+            long deadline = System.nanoTime() + timeouts.start().toNanos();
+            while (!listening.await(200, TimeUnit.MILLISECONDS)) {
+                if (exited.getCount() == 0) {
+                    throw failure("The " + arch + " JVM exited before it was ready");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw failure("The " + arch + " JVM was not ready within " + timeouts.start().toSeconds() + " s (set "
+                            + "multiarch.runtime.startTimeout to wait longer)");
+                }
+            }
+            connect();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("Interrupted while starting the " + arch + " JVM");
+        }
+    }
+
+    /**
+     * Follows the container's exit on the engine's wait stream. That stream can also break while the
+     * container runs on (the engine restarted with live-restore, a proxy cut the connection): an
+     * error on it is not taken for the exit, but checked ({@link #waitStreamBroke}).
+     */
+    private void watchExit() {
+        docker.client().waitContainerCmd(containerId).exec(new ResultCallback.Adapter<WaitResponse>() {
             @Override
             public void onNext(WaitResponse response) {
                 exitCode = response.getStatusCode();
@@ -176,29 +214,80 @@ public final class RemoteRuntime implements AutoCloseable {
 
             @Override
             public void onComplete() {
-                exited.countDown();
+                exited.countDown(); // (after onNext; a stream that ends without a status is an exit too)
                 super.onComplete();
             }
 
             @Override
             public void onError(Throwable throwable) {
-                exited.countDown();
+                waitStreamBroke(throwable);
             }
         });
-        try {
-            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-            while (!listening.await(200, TimeUnit.MILLISECONDS)) {
-                if (exited.getCount() == 0) {
-                    throw failure("The " + arch + " JVM exited before it was ready");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw failure("The " + arch + " JVM was not ready within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    /**
+     * The wait stream broke off with {@code error}: the container may still run. Asks the engine
+     * (for up to the liveness bound, in the background): still running, it is watched again; gone
+     * or stopped, it has exited; an engine that does not answer leaves the verdict to the
+     * connection to the agent, which ends when the container does. (Public for the tests, which
+     * provoke it on a real runtime.)
+     */
+    public void waitStreamBroke(Throwable error) {
+        if (closed) {
+            exited.countDown();
+            return;
+        }
+        Thread check = new Thread(() -> {
+            long deadline = System.nanoTime() + timeouts.liveness().toNanos();
+            while (!closed && System.nanoTime() < deadline) {
+                switch (containerState()) {
+                    case RUNNING, PAUSED -> {
+                        Log.debug("The engine's wait stream of the " + arch + " runtime broke off (" + error
+                                + "), but its container still runs: watching it again");
+                        watchExit();
+                        return;
+                    }
+                    case GONE -> {
+                        exited.countDown();
+                        return;
+                    }
+                    case UNKNOWN -> sleep(1000);
                 }
             }
-            connect();
+        }, "multiarch-" + arch.platform() + "-exit-check");
+        check.setDaemon(true);
+        check.start();
+    }
+
+    /** What the engine says of the container now. */
+    enum ContainerState { RUNNING, PAUSED, GONE, UNKNOWN }
+
+    ContainerState containerState() {
+        try {
+            var state = docker.client().inspectContainerCmd(containerId).exec().getState();
+            if (Boolean.TRUE.equals(state.getPaused())) {
+                return ContainerState.PAUSED;
+            }
+            if (Boolean.TRUE.equals(state.getRunning())) {
+                return ContainerState.RUNNING;
+            }
+            if (state.getExitCodeLong() != null && exitCode == null) {
+                exitCode = state.getExitCodeLong().intValue();
+            }
+            return ContainerState.GONE;
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            return ContainerState.GONE;
+        } catch (RuntimeException e) {
+            Log.debug("The engine did not answer about the " + arch + " runtime's container", e);
+            return ContainerState.UNKNOWN;
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw failure("Interrupted while starting the " + arch + " JVM");
         }
     }
 
@@ -247,9 +336,13 @@ public final class RemoteRuntime implements AutoCloseable {
                 throw failure("The JVM of image " + image + " reports os.arch=" + remoteArch + ", not " + arch);
             }
             socket.setSoTimeout(0);
+            lastHeard = System.nanoTime();
             Thread reader = new Thread(() -> read(in), "multiarch-" + arch.platform() + "-reader");
             reader.setDaemon(true);
             reader.start();
+            Thread heartbeat = new Thread(this::heartbeat, "multiarch-" + arch.platform() + "-heartbeat");
+            heartbeat.setDaemon(true);
+            heartbeat.start();
         } catch (Handshake.Refused e) {
             throw failure(e.getMessage());
         } catch (IOException e) {
@@ -262,6 +355,7 @@ public final class RemoteRuntime implements AutoCloseable {
         try {
             while (true) {
                 Message message = Wire.read(in);
+                lastHeard = System.nanoTime();
                 BlockingQueue<Event> queue = sessions.get(message.session());
                 if (queue != null) {
                     queue.add(new Event(message, null));
@@ -315,6 +409,56 @@ public final class RemoteRuntime implements AutoCloseable {
                 : "The " + arch + " JVM went away (connection closed)"));
     }
 
+    /**
+     * Sends a {@link Message.Beat} every few seconds while the runtime lives. When nothing at all came
+     * from the agent for the liveness bound (no answer, no frame of any session), the runtime is
+     * given up: closed, with the evidence (a paused container, or a JVM that does not answer) for
+     * the test waiting on it; the next test gets a fresh one. A test that merely runs long keeps
+     * answering: its JVM's reader thread answers the beats.
+     */
+    private void heartbeat() {
+        long bound = timeouts.liveness().toNanos();
+        long interval = Math.max(50, Math.min(5000, timeouts.liveness().toMillis() / 4));
+        long sequence = 0;
+        while (isAlive()) {
+            sleep(interval);
+            if (!isAlive()) {
+                return;
+            }
+            long silent = System.nanoTime() - lastHeard;
+            if (silent > bound) {
+                unresponsive(silent);
+                return;
+            }
+            synchronized (this) {
+                try {
+                    Wire.write(new Message.Beat(++sequence), out);
+                } catch (IOException e) {
+                    return; // the reader sees the connection end
+                }
+            }
+        }
+    }
+
+    /** The agent answered nothing for {@code silentNanos}: the runtime is lost, with the evidence, and removed. */
+    private void unresponsive(long silentNanos) {
+        ContainerState state = containerState();
+        String setting = " (multiarch.runtime.livenessTimeout=" + timeouts.liveness().toSeconds() + " s; set it higher"
+                + " if the machine is that slow)";
+        String why = switch (state) {
+            case PAUSED -> "The " + arch + " JVM answered nothing for " + TimeUnit.NANOSECONDS.toSeconds(silentNanos)
+                    + " s: its container is paused (State.Paused: `docker pause`, or a frozen cgroup)" + setting
+                    + ". The host gave it up and removed it; the next test gets a fresh " + arch + " JVM";
+            case GONE -> "The " + arch + " JVM's container is gone, and its connection did not say so";
+            default -> "The " + arch + " JVM answered nothing for " + TimeUnit.NANOSECONDS.toSeconds(silentNanos)
+                    + " s, not even the host's heartbeat, while its container " + (state == ContainerState.RUNNING
+                    ? "runs" : "could not be inspected (the engine did not answer)") + setting
+                    + ". The host gave it up and removed it; the next test gets a fresh " + arch + " JVM";
+        };
+        lost(failure(why));
+        close();
+    }
+
     /** Opens a session running {@code selector}; its frames arrive in the returned queue. */
     public Session openSession(String selector, Map<String, String> params) {
         int id = nextSession.getAndIncrement();
@@ -339,7 +483,7 @@ public final class RemoteRuntime implements AutoCloseable {
         }
 
         public void send(Message message) {
-            synchronized (RemoteRuntime.this) {
+            synchronized (RemoteRuntime.this) { // (with the heartbeat)
                 try {
                     Wire.write(message, out);
                 } catch (IOException e) {

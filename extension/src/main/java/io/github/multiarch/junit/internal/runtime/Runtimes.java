@@ -35,12 +35,14 @@ public final class Runtimes implements AutoCloseable {
 
     /**
      * What a runtime is made of: its architecture and image, how to check its emulator, the class
-     * path, the class-data archive's cache directory ({@code null}: none) and training class, and
-     * the user's JVM options ({@code multiarch.jvm.args}, see {@link #jvmArgs}). The rest of its set-up
+     * path, the class-data archive's cache directory ({@code null}: none) and training class,
+     * the user's JVM options ({@code multiarch.jvm.args}, see {@link #jvmArgs}), and how long it
+     * may take to start and stay silent. The rest of its set-up
      * is taken from this JVM when it starts ({@link JvmSetup}).
      */
     public record Spec(Architecture arch, String image, String bundleImage, Emulators.Install install,
-                       List<Path> classpath, Path cdsDir, String trainingClass, List<String> jvmArgs) {
+                       List<Path> classpath, Path cdsDir, String trainingClass, List<String> jvmArgs,
+                       RemoteRuntime.Timeouts timeouts) {
         public Spec {
             jvmArgs = List.copyOf(jvmArgs);
         }
@@ -162,7 +164,7 @@ public final class Runtimes implements AutoCloseable {
             JvmSetup setup = JvmSetup.capture(spec.classpath(), spec.jvmArgs(), engine.isRootless(),
                     engine.imageEnv(imageId));
             return RemoteRuntime.start(engine, arch, imageId, spec.image(), archives.plan(spec.cdsDir(), engine, arch,
-                    imageId, spec.classpath(), spec.trainingClass(), setup.flags()), setup);
+                    imageId, spec.classpath(), spec.trainingClass(), setup.flags()), setup, spec.timeouts());
         };
         if (checks.emulators.containsKey(arch)) {
             return start.get();
@@ -197,6 +199,11 @@ public final class Runtimes implements AutoCloseable {
             throw new MultiarchException("Did not " + what + ": the test run is over, or this JVM is shutting down"
                     + " (e.g. the build was stopped), so nothing new starts.");
         }
+    }
+
+    /** The runtimes this session started that still run (for diagnostics, and the tests' fault injection). */
+    public List<RemoteRuntime> running() {
+        return started.stream().filter(RemoteRuntime::isAlive).toList();
     }
 
     /** Stops every runtime; later tests start new ones. */

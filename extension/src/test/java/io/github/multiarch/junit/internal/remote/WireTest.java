@@ -32,7 +32,9 @@ class WireTest {
                 new Message.Dynamic(7, "box", Outcome.SUCCESSFUL, null, null, null, "a container", true, "factory"),
                 new Message.End(7),
                 new Message.Finished(7, Outcome.FAILED, new byte[] {9}, null, null, true, "during"),
-                new Message.Finished(8, Outcome.SUCCESSFUL, null, null, null, false, ""));
+                new Message.Finished(8, Outcome.SUCCESSFUL, null, null, null, false, ""),
+                new Message.Beat(Long.MAX_VALUE),
+                new Message.Beat(1));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         for (Message m : sent) {
