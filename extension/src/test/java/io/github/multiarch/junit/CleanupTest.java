@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.model.Container;
 import io.github.multiarch.junit.internal.docker.Docker;
+import io.github.multiarch.junit.internal.docker.Owner;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.time.Duration;
@@ -89,22 +90,51 @@ class CleanupTest {
         }
     }
 
+    /**
+     * Docker.connect() removes the stopped containers of this project whose JVM provably ran here
+     * (this boot, host name and pid namespace) and is provably dead (its pid gone, or another
+     * process's now). Those of JVMs it cannot see (another pid namespace or host name, as with a
+     * Docker socket shared by CI jobs in containers, or another boot), of older versions without
+     * these labels, and of live JVMs stay. (Created, not started: a created container has stopped.)
+     */
     @Test
     void stoppedContainersOfDeadHostJvmsAreRemovedAndOthersAreNot() {
         var client = SharedSession.docker().client();
         String bundle = "multiarch-qemu-bundle:" + Configuration.VERSION;
+        Owner me = Owner.current();
         long deadPid = 2_000_000_000L; // above any pid_max: no such process
-        String orphan = client.createContainerCmd(bundle)
-                .withLabels(Map.of(Docker.LABEL, "probe-s390x", Docker.LABEL_PID, Long.toString(deadPid))).exec().getId();
-        String ours = client.createContainerCmd(bundle)
-                .withLabels(Map.of(Docker.LABEL, "probe-s390x", Docker.LABEL_PID,
-                        Long.toString(ProcessHandle.current().pid()))).exec().getId();
+        Map<String, Owner> removed = new java.util.LinkedHashMap<>();
+        removed.put("pid gone", new Owner(me.bootId(), me.hostName(), me.pidNamespace(), deadPid, me.startTicks()));
+        removed.put("pid reused", new Owner(me.bootId(), me.hostName(), me.pidNamespace(), me.pid(), me.startTicks() + 1));
+        Map<String, Owner> kept = new java.util.LinkedHashMap<>();
+        kept.put("alive (this JVM)", me);
+        kept.put("another pid namespace", new Owner(me.bootId(), me.hostName(), "pid:[1]", deadPid, me.startTicks()));
+        kept.put("another host", new Owner(me.bootId(), "not-" + me.hostName(), me.pidNamespace(), deadPid, me.startTicks()));
+        kept.put("another boot", new Owner(java.util.UUID.randomUUID().toString(), me.hostName(), me.pidNamespace(),
+                deadPid, me.startTicks()));
+        kept.put("older version (pid label only)", new Owner(null, null, null, deadPid, null));
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
         try {
-            assertThat(SharedSession.docker().removeLeftovers()).isGreaterThanOrEqualTo(1);
-            assertThat(containersOf(deadPid)).isEmpty();
-            assertThat(containersOf(ProcessHandle.current().pid())).extracting(Container::getId).contains(ours);
+            for (var entry : removed.entrySet()) {
+                ids.put(entry.getKey(), create(bundle, entry.getValue()));
+            }
+            for (var entry : kept.entrySet()) {
+                ids.put(entry.getKey(), create(bundle, entry.getValue()));
+            }
+            Docker.connect().close(); // removes leftovers as it connects
+
+            java.util.Set<String> present = new java.util.HashSet<>();
+            client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(Docker.LABEL)).exec()
+                    .forEach(c -> present.add(c.getId()));
+            Map<String, Boolean> stays = new java.util.LinkedHashMap<>();
+            Map<String, Boolean> expected = new java.util.LinkedHashMap<>();
+            ids.forEach((what, id) -> {
+                stays.put(what, present.contains(id));
+                expected.put(what, kept.containsKey(what));
+            });
+            assertThat(stays).as("which containers stay (true) after Docker.connect()").isEqualTo(expected);
         } finally {
-            for (String id : List.of(orphan, ours)) {
+            for (String id : ids.values()) {
                 try {
                     client.removeContainerCmd(id).withForce(true).exec();
                 } catch (RuntimeException e) {
@@ -112,6 +142,13 @@ class CleanupTest {
                 }
             }
         }
+    }
+
+    /** A stopped container of this project, labelled as {@code owner}'s. */
+    private static String create(String image, Owner owner) {
+        Map<String, String> labels = new java.util.HashMap<>(owner.labels());
+        labels.put(Docker.LABEL, "probe-s390x");
+        return SharedSession.docker().client().createContainerCmd(image).withLabels(labels).exec().getId();
     }
 
     private static List<Container> containersOf(long pid) {

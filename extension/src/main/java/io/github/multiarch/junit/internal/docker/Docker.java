@@ -33,8 +33,11 @@ public final class Docker implements AutoCloseable {
 
     /** Label on every container this project starts; its value says what the container is for. */
     public static final String LABEL = "io.github.multiarch";
-    /** Label naming the process id of the host JVM that started the container. */
-    public static final String LABEL_PID = "io.github.multiarch.pid";
+    /**
+     * Label naming the process id of the host JVM that started the container; with it, the labels of
+     * {@link Owner} name that JVM's machine, pid namespace and start time.
+     */
+    public static final String LABEL_PID = Owner.LABEL_PID;
 
     /**
      * The API version from which a container's platform is chosen by the engine: the client
@@ -462,38 +465,47 @@ public final class Docker implements AutoCloseable {
 
     /**
      * Removes what host JVMs killed outright left behind: stopped containers of this project
-     * whose JVM is gone. (A runtime container removes itself; a probe or registrar container
-     * that was running when its JVM was killed stays, stopped.) Only on a local engine, where
-     * the process ids in the labels are this machine's; running containers are never touched.
+     * whose JVM provably ran on this machine, in this pid namespace, and is provably dead (see
+     * {@link Owner#orphanOf}). (A runtime container removes itself; a probe or registrar container
+     * that was running when its JVM was killed stays, stopped.) The engine's socket may be shared
+     * with other containers and CI jobs, each with processes this JVM cannot see: their containers,
+     * and those of older versions without these labels, are left alone. Only on a local engine;
+     * running (and paused, restarting) containers are never touched.
      *
      * @return how many containers were removed
      */
     public int removeLeftovers() {
-        if (!isLocal()) {
-            return 0;
-        }
+        return isLocal() ? removeLeftovers(Owner.current(), ProcessLookup.proc()) : 0;
+    }
+
+    /** {@link #removeLeftovers()} as {@code me}, who sees {@code processes}. */
+    int removeLeftovers(Owner me, ProcessLookup processes) {
         int removed = 0;
-        for (var c : client.listContainersCmd().withShowAll(true).withLabelFilter(java.util.List.of(LABEL)).exec()) {
-            String pid = c.getLabels() == null ? null : c.getLabels().get(LABEL_PID);
-            boolean stopped = !"running".equals(c.getState());
-            boolean orphan = pid != null && pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isEmpty();
-            if (stopped && orphan) {
-                try {
+        for (var c : client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(LABEL)).exec()) {
+            if (!stopped(c.getState())) {
+                continue;
+            }
+            try {
+                if (Owner.fromLabels(c.getLabels()).orphanOf(me, processes) == Owner.Finding.ORPHAN) {
                     client.removeContainerCmd(c.getId()).withForce(true).exec();
                     removed++;
-                } catch (RuntimeException e) {
-                    // gone meanwhile
                 }
+            } catch (RuntimeException e) {
+                // its owner could not be told (kept), or it is gone meanwhile
             }
         }
         return removed;
     }
 
-    /** Labels that mark a container as this project's, and which JVM started it. */
+    /** Whether a container in {@code state} ({@code docker ps}'s State) has stopped: created, exited or dead. */
+    static boolean stopped(String state) {
+        return "created".equals(state) || "exited".equals(state) || "dead".equals(state);
+    }
+
+    /** Labels that mark a container as this project's, and which JVM started it ({@link Owner}). */
     static Map<String, String> labels(String purpose) {
-        Map<String, String> labels = new HashMap<>();
+        Map<String, String> labels = new HashMap<>(Owner.current().labels());
         labels.put(LABEL, purpose);
-        labels.put(LABEL_PID, Long.toString(ProcessHandle.current().pid()));
         return labels;
     }
 
