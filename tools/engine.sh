@@ -5,6 +5,8 @@
 #  - starts dockerd in the background (detached, logs to /var/log/multiarch-dockerd.log)
 #    when `docker info` does not answer, and waits up to 60 s for it.
 # Idempotent: does nothing when the engine already answers.
+# `engine.sh stop` stops that engine (SIGTERM to the dockerd of /var/run/docker.pid; it stops its
+# containers as it goes) and waits until it is gone: the engine-restart test (EngineRestartTest) uses it.
 set -euo pipefail
 
 LOG_TAG=engine
@@ -16,6 +18,21 @@ DOCKERD_LOG=${DOCKERD_LOG:-/var/log/multiarch-dockerd.log}
 BINFMT_MISC=/proc/sys/fs/binfmt_misc
 
 [ "$(id -u)" = 0 ] || die "must run as root"
+
+if [ "${1:-}" = stop ]; then
+    pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+    if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+        log "no engine to stop (no live dockerd in /var/run/docker.pid)"
+        exit 0
+    fi
+    log "stopping dockerd (pid $pid)"
+    kill -TERM "$pid"
+    for _ in $(seq 1 60); do
+        kill -0 "$pid" 2>/dev/null || { log "engine stopped"; exit 0; }
+        sleep 1
+    done
+    die "dockerd (pid $pid) did not stop within 60 s"
+fi
 
 need_packages
 

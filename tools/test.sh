@@ -9,7 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 start=$(date +%s)
 bash tools/setup.sh
 bash qemu-bundle/test.sh
-mvn -B -ntp install
+# (MULTIARCH_ENGINE_CONTROL: the engine is this project's own, so EngineRestartTest may stop and restart it)
+MULTIARCH_ENGINE_CONTROL="$PWD/tools/engine.sh" mvn -B -ntp install
 # The same extension against a current engine (Docker 26, containerd image store) beside it.
 bash tools/test-current-engine.sh
 # Surefire's XML reports must count what they list (with Surefire 3.5.x a class template was

@@ -136,6 +136,18 @@ public final class Runtimes implements AutoCloseable {
      */
     public RemoteRuntime get(Spec spec, RunChecks checks) {
         Docker engine = docker();
+        try {
+            return get(engine, spec, checks);
+        } catch (MultiarchException e) {
+            throw e;
+        } catch (RuntimeException e) { // what docker-java throws when the engine does not answer
+            throw new MultiarchException("The Docker engine (" + engine.host() + ") failed while the " + spec.arch()
+                    + " JVM was started: " + e + ". If the engine was stopped or restarted during the run, it must"
+                    + " answer again (`docker info`); each later test tries again.", e);
+        }
+    }
+
+    private RemoteRuntime get(Docker engine, Spec spec, RunChecks checks) {
         String imageId = imageId(spec, checks);
         String key = spec.arch().platform() + "|" + imageId + "|" + spec.jvmArgs();
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {

@@ -1,0 +1,141 @@
+package io.github.multiarch.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * End to end: the Docker engine is stopped while a remote test runs, and started again. The
+ * running test fails with the evidence, a test while the engine is down fails saying so, and
+ * after the restart a test passes in a fresh runtime; nothing reports a pass that did not
+ * happen, and nothing is left behind.
+ *
+ * <p>It stops the machine's engine, so it runs only where the engine is this project's own:
+ * {@code MULTIARCH_ENGINE_CONTROL} names the script that stops ({@code stop}) and starts (no
+ * argument) it, as {@code tools/test.sh} sets it to {@code tools/engine.sh}.
+ */
+@EnabledIfEnvironmentVariable(named = "MULTIARCH_ENGINE_CONTROL", matches = ".+")
+class EngineRestartTest {
+
+    private static final String MARKER = "engine.restart.marker";
+
+    @Test
+    void stoppingTheEngineFailsTheRunningTestAndOneWhileItIsDownAndAfterItsRestartTestsPass(@TempDir Path dir)
+            throws Exception {
+        Path marker = Path.of("target").toAbsolutePath().resolve("engine-restart-" + dir.getFileName());
+        String container;
+        EngineExecutionResults during;
+        try {
+            CompletableFuture<EngineExecutionResults> run = CompletableFuture.supplyAsync(() -> Kit.run(Stopped.class,
+                    "multiarch.jvm.args", "-D" + MARKER + "=" + marker));
+            container = awaitMarker(marker, run);
+            engine("stop");
+            try {
+                during = run.get(5, TimeUnit.MINUTES);
+            } finally {
+                engine();
+            }
+        } finally {
+            Files.deleteIfExists(marker);
+        }
+
+        during.testEvents().assertStatistics(s -> s.started(2).succeeded(0).failed(2));
+        assertThat(failure(during, "runsWhenTheEngineStops(TestReporter)").getMessage())
+                .contains("The s390x JVM went away while running", "(container " + container);
+        assertThat(failure(during, "runsWhileTheEngineIsDown()").getMessage())
+                .contains("The Docker engine (", "failed while the s390x JVM was started",
+                        "If the engine was stopped or restarted during the run, it must answer again");
+
+        EngineExecutionResults after = Kit.run(Reporting.class);
+        after.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        assertThat(reportedJvms(after)).hasSize(1).doesNotContain(container);
+        assertThat(exists(container)).as("the container of the JVM the engine stopped").isFalse();
+    }
+
+    private static Throwable failure(EngineExecutionResults results, String test) {
+        Event failed = results.testEvents().failed().stream()
+                .filter(e -> e.getTestDescriptor().getDisplayName().equals(test)).findFirst().orElseThrow();
+        return failed.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
+    }
+
+    /** Runs the engine control script with {@code args}; fails the test if it fails. */
+    private static void engine(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", System.getenv("MULTIARCH_ENGINE_CONTROL")));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        assertThat(p.waitFor(3, TimeUnit.MINUTES)).as(command + " ended").isTrue();
+        assertThat(p.exitValue()).as(command + " exit code").isZero();
+    }
+
+    private static String awaitMarker(Path marker, CompletableFuture<EngineExecutionResults> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(marker) && !Files.readString(marker).isBlank()) {
+                return Files.readString(marker).trim();
+            }
+            if (run.isDone()) {
+                throw new AssertionError("The fixture's run ended before its first test started");
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("The fixture's first test did not start within 10 minutes");
+    }
+
+    private static boolean exists(String container) {
+        try {
+            SharedSession.docker().client().inspectContainerCmd(container).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        }
+    }
+
+    private static List<String> reportedJvms(EngineExecutionResults results) {
+        List<String> jvms = new ArrayList<>();
+        results.allEvents().reportingEntryPublished().map(e -> e.getRequiredPayload(ReportEntry.class))
+                .forEach(entry -> jvms.add(entry.getKeyValuePairs().get("jvm")));
+        return jvms;
+    }
+
+    @RunsOn("s390x")
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class Stopped {
+        @Test
+        @Order(1)
+        void runsWhenTheEngineStops(TestReporter reporter) throws Exception {
+            reporter.publishEntry("jvm", System.getenv("HOSTNAME"));
+            Files.writeString(Path.of(System.getProperty(MARKER)), System.getenv("HOSTNAME"));
+            Thread.sleep(TimeUnit.MINUTES.toMillis(10));
+        }
+
+        @Test
+        @Order(2)
+        void runsWhileTheEngineIsDown() {
+        }
+    }
+
+    @RunsOn("s390x")
+    static class Reporting {
+        @Test
+        void reportsItsJvm(TestReporter reporter) {
+            reporter.publishEntry("jvm", System.getenv("HOSTNAME"));
+        }
+    }
+}
