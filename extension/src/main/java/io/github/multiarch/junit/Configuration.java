@@ -1,6 +1,7 @@
 package io.github.multiarch.junit;
 
 import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.binfmt.Emulators;
 import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
 import java.io.IOException;
@@ -239,7 +240,8 @@ final class Configuration {
                 p.load(in);
             }
         } catch (IOException e) {
-            // fall through to the default
+            Log.debug("version.properties of the extension's jar is unreadable: the QEMU bundle image's tag"
+                    + " defaults to 'latest'", e);
         }
         String v = p.getProperty("version", "");
         return v.isEmpty() || v.startsWith("${") ? "latest" : v;

@@ -1,6 +1,7 @@
 package io.github.multiarch.junit;
 
 import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.remote.Message;
 import io.github.multiarch.junit.internal.remote.TestKey;
@@ -54,7 +55,8 @@ final class HostSide implements RunsOnExtension.Side {
                 try {
                     runtime(root, arch);
                 } catch (RuntimeException e) {
-                    // reported by the run that needs it
+                    Log.debug("Starting the " + arch + " runtime ahead of its run failed; the run that needs it starts it"
+                            + " again and reports the failure", e);
                 }
             }, "multiarch-prestart-" + arch.platform());
             t.setDaemon(true);
@@ -102,7 +104,7 @@ final class HostSide implements RunsOnExtension.Side {
     private static void explainSetting(ExtensionContext context, Target target) {
         Optional<Architecture> setting = Configuration.get(context).runsOn();
         if (!target.bySetting && !target.isMethodScope() && setting.isPresent() && setting.get() != target.architecture) {
-            System.err.println("[multiarch] " + target.scopeClass.getName() + " runs on " + target.architecture
+            Log.progress(target.scopeClass.getName() + " runs on " + target.architecture
                     + ": its @RunsOn wins over " + Settings.RUNS_ON + "=" + setting.get().platform());
         }
     }

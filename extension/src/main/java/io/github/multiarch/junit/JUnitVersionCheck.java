@@ -1,5 +1,6 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.Log;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import org.junit.platform.commons.JUnitException;
@@ -65,6 +66,7 @@ public final class JUnitVersionCheck implements LauncherDiscoveryListener {
         try {
             return Class.forName(name, false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
+            Log.debug("JUnit class " + name + " is not loadable: its JUnit is absent or older, which the check reports", e);
             return null;
         }
     }

@@ -1,8 +1,11 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.Log;
+
 /**
- * Opt-in timing of the harness's own steps, on stderr: {@code -Dmultiarch.trace=true}. For
- * finding where a slow first test spends its time; off by default.
+ * Timing of the harness's own steps, for finding where a slow first test spends its time: at
+ * {@code DEBUG} on the extension's logger ({@link Log}), and as progress lines ({@code INFO}: on
+ * stderr when logging is unconfigured) with {@code -Dmultiarch.trace=true}. Off otherwise.
  *
  * @since 0.1.0
  */
@@ -13,23 +16,36 @@ final class Trace {
     private Trace() {
     }
 
-    /** When tracing, prints how long {@code name} took since {@code startNanos}. */
+    /** When tracing, says how long {@code name} took since {@code startNanos}. */
     static void took(String name, long startNanos) {
-        if (ON) {
-            System.err.printf("[multiarch] trace: %s took %d ms%n", name, (System.nanoTime() - startNanos) / 1_000_000);
+        if (on()) {
+            say(name, startNanos);
         }
     }
 
-    /** Runs {@code step} and, when tracing, prints how long it took. */
+    /** Runs {@code step} and, when tracing, says how long it took. */
     static <T> T step(String name, java.util.function.Supplier<T> step) {
-        if (!ON) {
+        if (!on()) {
             return step.get();
         }
         long t0 = System.nanoTime();
         try {
             return step.get();
         } finally {
-            System.err.printf("[multiarch] trace: %s took %d ms%n", name, (System.nanoTime() - t0) / 1_000_000);
+            say(name, t0);
+        }
+    }
+
+    private static boolean on() {
+        return ON || Log.debugging();
+    }
+
+    private static void say(String name, long startNanos) {
+        String line = String.format("trace: %s took %d ms", name, (System.nanoTime() - startNanos) / 1_000_000);
+        if (ON) {
+            Log.progress(line);
+        } else {
+            Log.debug(line);
         }
     }
 }

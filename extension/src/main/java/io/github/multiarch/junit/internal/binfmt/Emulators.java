@@ -2,6 +2,7 @@ package io.github.multiarch.junit.internal.binfmt;
 
 import com.github.dockerjava.api.command.InspectImageResponse;
 import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.docker.Docker;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ public final class Emulators {
         args.add(arch.platform());
         Docker.Run result = registrar(docker, bundle, args);
         String output = result.output().trim();
-        System.err.println("[multiarch] " + arch + ": " + bundle + " " + String.join(" ", args) + " -> exit "
+        Log.progress(arch + ": " + bundle + " " + String.join(" ", args) + " -> exit "
                 + result.exitCode() + ": " + output.replace('\n', ' '));
         if (result.exitCode() != 0) {
             throw new MultiarchException.Unavailable("Registering the QEMU emulator for " + arch + " failed (`" + bundle + " "
@@ -138,6 +139,8 @@ public final class Emulators {
             return docker.run(bundleImage, docker.engineArchitecture(), null, args, Docker.Privilege.SYS_ADMIN,
                     "qemu-bundle");
         } catch (RuntimeException refused) {
+            Log.debug("The engine refused the registrar container " + bundleImage + " with CAP_SYS_ADMIN: trying"
+                    + " --privileged", refused);
             try {
                 return docker.run(bundleImage, docker.engineArchitecture(), null, args, Docker.Privilege.PRIVILEGED,
                         "qemu-bundle");
@@ -155,7 +158,8 @@ public final class Emulators {
             return docker.run(imageId, arch, List.of("uname"), List.of("-m"), Docker.Privilege.NONE,
                     "probe-" + arch.platform());
         } catch (RuntimeException e) {
-            // "exec format error" surfaces at start on some engines
+            Log.debug("The " + arch + " probe container did not start (on some engines \"exec format error\" surfaces"
+                    + " at start): " + arch + " counts as not runnable", e);
             return new Docker.Run(-1, String.valueOf(e.getMessage()));
         }
     }

@@ -1,5 +1,6 @@
 package io.github.multiarch.junit.internal.remote;
 
+import io.github.multiarch.junit.internal.arch.Log;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -100,7 +101,9 @@ public final class ThrowableCodec {
             }
             return bytes.toByteArray();
         } catch (IOException | RuntimeException e) {
-            return new byte[0]; // a non-serializable field somewhere: the description still travels
+            Log.debug(t.getClass().getName() + " is not serializable (a field somewhere): its description travels"
+                    + " alone", e);
+            return new byte[0];
         }
     }
 
@@ -120,6 +123,7 @@ public final class ThrowableCodec {
             return new Deserialized(null, broken("it holds a " + (read == null ? "null" : read.getClass().getName())
                     + ", not a Throwable"));
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            Log.debug("A class of the remote failure is not on this JVM's class path: a placeholder stands for it", e);
             return new Deserialized(null, filter.rejection() == null ? null : rejected(filter.rejection()));
         } catch (IOException | RuntimeException | LinkageError e) {
             return new Deserialized(null, filter.rejection() != null ? rejected(filter.rejection()) : broken(e.toString()));

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.remote.Agent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -164,7 +165,8 @@ public final class ClassDataArchive {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                // the next run tries the same archive again, and deletes it then
+                Log.debug("Could not delete the class-data archive " + file + " the JVM did not take; the next run"
+                        + " tries it again and deletes it then", e);
             }
             return "class-data archive " + file + " was not taken by the JVM: deleted, the next run makes a new one";
         }
@@ -209,7 +211,7 @@ public final class ClassDataArchive {
             }
             docker.startDetached(create, Map.of(JvmSetup.ARGS_FILE, setup.trainingArgsFile(JvmSetup.remotePaths(jars))));
         } catch (IOException | RuntimeException e) {
-            System.err.println("[multiarch] " + arch + ": no class-data archive made: " + e);
+            Log.warn(arch + ": no class-data archive made", e);
             return;
         }
         Thread watch = new Thread(() -> reportTraining(arch, dir), "multiarch-cds-" + arch.platform());
@@ -224,13 +226,13 @@ public final class ClassDataArchive {
         try {
             while (System.nanoTime() < deadline) {
                 if (Files.isRegularFile(file)) {
-                    System.err.printf("[multiarch] %s: class-data archive made in %.1f s for later runs: %s%n", arch,
-                            (System.nanoTime() - t0) / 1e9, file);
+                    Log.progress(String.format("%s: class-data archive made in %.1f s for later runs: %s", arch,
+                            (System.nanoTime() - t0) / 1e9, file));
                     removeOldArchives(dir, arch);
                     return;
                 }
                 if (failedBefore()) {
-                    System.err.println("[multiarch] " + arch + ": the training run for a class-data archive failed; "
+                    Log.warn(arch + ": the training run for a class-data archive failed; "
                             + "runtimes start without one. Its output: " + failureFile());
                     return;
                 }
@@ -271,7 +273,7 @@ public final class ClassDataArchive {
                 Files.deleteIfExists(old);
             }
         } catch (IOException e) {
-            // next time
+            Log.debug("Cleaning old class-data archives out of " + dir + " failed; the next archive made tries again", e);
         }
     }
 
@@ -327,6 +329,7 @@ public final class ClassDataArchive {
         try {
             return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath().normalize();
         } catch (Exception e) {
+            Log.debug("Where " + type.getName() + " was loaded from is unknown: no class-data archive", e);
             return null;
         }
     }

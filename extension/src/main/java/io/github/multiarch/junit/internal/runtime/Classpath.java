@@ -1,5 +1,6 @@
 package io.github.multiarch.junit.internal.runtime;
 
+import io.github.multiarch.junit.internal.arch.Log;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ public final class Classpath {
                 add(resolved.toAbsolutePath().normalize(), entries, pointers);
             }
         } catch (IOException | IllegalArgumentException e) {
-            // not a jar we can read: it stays on the path as it is
+            Log.debug(path + " is not a jar whose manifest can be read: it stays on the class path as it is", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.multiarch.junit.internal.runtime;
 
+import io.github.multiarch.junit.internal.arch.Log;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
@@ -24,7 +25,8 @@ public final class EarlyConnect implements LauncherSessionListener {
         try {
             Runtimes.of(session.getStore()).connectInBackground();
         } catch (LinkageError tooOld) {
-            // JUnit older than 5.13 (no session store): the discovery that follows fails naming the version
+            Log.debug("No early Docker connection: JUnit older than 5.13 (no session store); the discovery that"
+                    + " follows fails naming the version", tooOld);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.multiarch.junit.internal.runtime;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Volume;
+import io.github.multiarch.junit.internal.arch.Log;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +141,8 @@ final class JvmSetup {
                     }
                 }
             } catch (RuntimeException | LinkageError e) {
-                // not HotSpot, or without jdk.management: the heap as Runtime says, the collector the remote JVM's choice
+                Log.debug("This JVM's flags are unreadable (not HotSpot, or without jdk.management): the remote JVM gets"
+                        + " the heap as Runtime says, and its collector is its own choice", e);
             }
             String[] ids = ids();
             return new Host(Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize(), properties,
@@ -152,7 +154,8 @@ final class JvmSetup {
         private static boolean booleanOption(com.sun.management.HotSpotDiagnosticMXBean vm, String name) {
             try {
                 return Boolean.parseBoolean(vm.getVMOption(name).getValue());
-            } catch (IllegalArgumentException e) { // a collector this JVM is built without
+            } catch (IllegalArgumentException e) {
+                Log.debug("This JVM has no flag " + name + " (a collector it is built without): not its collector");
                 return false;
             }
         }
@@ -181,6 +184,8 @@ final class JvmSetup {
                         .filter(g -> !g.isEmpty() && !g.equals(primary)).toList());
                 return new String[] {uid + ":" + gid, others.isEmpty() ? null : others};
             } catch (IOException | RuntimeException e) {
+                Log.debug("This process's uid and gid are unreadable from /proc/self/status (not Linux?): runtimes run"
+                        + " as their image's user", e);
                 return new String[2];
             }
         }

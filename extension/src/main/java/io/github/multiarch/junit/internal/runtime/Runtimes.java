@@ -1,6 +1,7 @@
 package io.github.multiarch.junit.internal.runtime;
 
 import io.github.multiarch.junit.internal.arch.Architecture;
+import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.binfmt.Emulators;
 import io.github.multiarch.junit.internal.docker.Docker;
@@ -116,7 +117,8 @@ public final class Runtimes implements AutoCloseable {
             try {
                 docker();
             } catch (RuntimeException e) {
-                // reported by the first test that needs the engine
+                Log.debug("Connecting to Docker in the background failed; the first test that needs the engine"
+                        + " connects again and reports the failure", e);
             }
         }, "multiarch-docker-connect");
         t.setDaemon(true);
@@ -232,7 +234,7 @@ public final class Runtimes implements AutoCloseable {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook runs (or ran) shutDown too
+            Log.debug("The JVM is shutting down: its shutdown hook runs (or ran) the same shut-down", e);
         }
     }
 
