@@ -8,7 +8,6 @@ import io.github.multiarch.junit.internal.remote.Outcome;
 import io.github.multiarch.junit.internal.remote.RemoteThrowable;
 import io.github.multiarch.junit.internal.remote.ThrowableCodec;
 import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -363,11 +362,7 @@ final class RemoteSession implements AutoCloseable {
 
     private static void write(PrintStream stream, byte[] bytes) {
         if (bytes.length > 0) {
-            try {
-                stream.write(bytes);
-            } catch (IOException e) {
-                // PrintStream does not throw
-            }
+            stream.write(bytes, 0, bytes.length); // (PrintStream's: it does not throw)
             stream.flush();
         }
     }

@@ -1,5 +1,6 @@
 package io.github.multiarch.junit.internal.docker;
 
+import io.github.multiarch.junit.internal.arch.Log;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
@@ -98,7 +99,7 @@ public final class Docker implements AutoCloseable {
             try {
                 client.close();
             } catch (java.io.IOException | RuntimeException e) {
-                // nothing is left to release
+                Log.debug("The Docker client did not close cleanly (nothing is left to release)", e);
             }
         }
     }
@@ -359,7 +360,7 @@ public final class Docker implements AutoCloseable {
             try {
                 client.removeContainerCmd(id).withForce(true).exec();
             } catch (RuntimeException e) {
-                // already gone
+                Log.debug("Container " + id + " was not there to remove (already gone)", e);
             }
         }
     }
@@ -491,7 +492,7 @@ public final class Docker implements AutoCloseable {
                     removed++;
                 }
             } catch (RuntimeException e) {
-                // its owner could not be told (kept), or it is gone meanwhile
+                Log.debug("Leftover " + c.getId() + " kept: its owner could not be told, or it is gone meanwhile", e);
             }
         }
         return removed;

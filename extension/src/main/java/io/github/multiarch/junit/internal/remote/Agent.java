@@ -1,5 +1,6 @@
 package io.github.multiarch.junit.internal.remote;
 
+import io.github.multiarch.junit.internal.arch.Log;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -168,7 +169,7 @@ public final class Agent implements AgentSession.Outbox {
         try {
             socket.close();
         } catch (IOException e) {
-            // refused anyway
+            Log.debug("A refused connection did not close cleanly (refused anyway)", e);
         }
         return null;
     }
@@ -238,7 +239,7 @@ public final class Agent implements AgentSession.Outbox {
             err.write((why + "; halting\n").getBytes(StandardCharsets.UTF_8));
             err.flush();
         } catch (Throwable t) {
-            // halting anyway
+            Log.debug("The reason for halting could not be written (halting anyway)", t);
         }
         Runtime.getRuntime().halt(HALT_UNREPORTABLE);
     }
@@ -253,7 +254,8 @@ public final class Agent implements AgentSession.Outbox {
         try {
             Wire.write(Wire.withinLimit(message), out);
         } catch (IOException e) {
-            // the host is gone; the reader sees the end of the stream and halts the JVM
+            Log.debug("A frame for the host was not sent: the host is gone; the reader sees the end of the stream"
+                    + " and halts the JVM", e);
         }
     }
 }

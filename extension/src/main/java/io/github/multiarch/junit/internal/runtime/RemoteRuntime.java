@@ -155,9 +155,9 @@ public final class RemoteRuntime implements AutoCloseable {
                     setup.argsFile(archive.jvmFlags(), JvmSetup.remotePaths(archive.classpath())));
             runtime.boot();
             String cds = archive.afterStart(docker, arch, imageId, runtime, setup);
-            System.err.printf("[multiarch] %s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s; %s; %s)%n",
+            Log.progress(String.format("%s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s; %s; %s)",
                     arch, (System.nanoTime() - t0) / 1e9, imageName, runtime.remoteJava, runtime.remoteArch,
-                    id.substring(0, 12), setup.describe(), cds);
+                    id.substring(0, 12), setup.describe(), cds));
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
@@ -306,7 +306,7 @@ public final class RemoteRuntime implements AutoCloseable {
                         }
                     });
         } catch (RuntimeException e) {
-            // then only the exit code tells
+            Log.debug("No OOM events of the " + arch + " runtime's container: only its exit code will tell", e);
         }
     }
 
@@ -579,7 +579,7 @@ public final class RemoteRuntime implements AutoCloseable {
                 oomKilled = Boolean.TRUE.equals(docker.client().inspectContainerCmd(containerId).exec().getState()
                         .getOOMKilled());
             } catch (RuntimeException e) {
-                // removed already
+                Log.debug("The " + arch + " runtime's container cannot be inspected (removed already)", e);
             }
         }
         return oomKilled;
@@ -624,19 +624,20 @@ public final class RemoteRuntime implements AutoCloseable {
                 oomEvents.close();
             }
         } catch (IOException | RuntimeException e) {
-            // closing anyway
+            Log.debug("Closing the " + arch + " runtime: its OOM event stream did not close (closing anyway)", e);
         }
         try {
             if (socket != null) {
                 socket.close();
             }
         } catch (IOException e) {
-            // closing anyway
+            Log.debug("Closing the " + arch + " runtime: its connection did not close cleanly (closing anyway)", e);
         }
         try {
             docker.client().removeContainerCmd(containerId).withForce(true).exec();
         } catch (RuntimeException e) {
-            // auto-removed already
+            Log.debug("Closing the " + arch + " runtime: its container is not there to remove (auto-removed already)",
+                    e);
         }
     }
 }
