@@ -124,16 +124,20 @@ final class RemoteSession implements AutoCloseable {
     }
 
     /**
-     * The configuration parameters of the remote run: its architecture, and, when the
-     * {@code multiarch.runsOn} setting chose it (the class has no annotation that brings the
-     * extension along), auto-detection of this extension alone, so the remote run has its gate.
+     * The configuration parameters of the remote run: the host's that decide which tests it has
+     * and in which order ({@link HostOrder}: the host says, the remote run follows); its
+     * architecture; and, when the {@code multiarch.runsOn} setting chose it (the class has no
+     * annotation that brings the extension along), auto-detection of this extension alone, so the
+     * remote run has its gate.
      */
     private static Map<String, String> params(Target target) {
-        if (!target.bySetting) {
-            return Map.of(Agent.ARCHITECTURE_PARAMETER, target.architecture.platform());
+        Map<String, String> params = new java.util.LinkedHashMap<>(target.hostOrder());
+        params.put(Agent.ARCHITECTURE_PARAMETER, target.architecture.platform());
+        if (target.bySetting) {
+            params.put(RunsOnSetting.AUTODETECTION, "true");
+            params.put(RunsOnSetting.AUTODETECTION_INCLUDE, RunsOnExtension.class.getName());
         }
-        return Map.of(Agent.ARCHITECTURE_PARAMETER, target.architecture.platform(),
-                RunsOnSetting.AUTODETECTION, "true", RunsOnSetting.AUTODETECTION_INCLUDE, RunsOnExtension.class.getName());
+        return Map.copyOf(params);
     }
 
     /** Starts the remote class and waits until its {@code @BeforeAll} is done; throws what it threw. */

@@ -19,6 +19,9 @@ import org.junit.platform.launcher.TestPlan;
  * properties, below anything the build configures), and takes them back when the run ends.
  * It validates the setting once, at discovery: a bad value fails the run there.
  *
+ * <p>It also pins the random seed of JUnit's orderers when the run sets none, so that the remote
+ * runs can order tests as the host does ({@link HostOrder#pinSeed}).
+ *
  * <p>Registered through {@code META-INF/services} as a discovery and an execution listener; not
  * API.
  *
@@ -35,17 +38,22 @@ public final class RunsOnSetting implements LauncherDiscoveryListener, TestExecu
 
     @Override
     public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
-        ConfigurationParameters config = request.getConfigurationParameters();
-        Optional<String> runsOn = config.get(Settings.RUNS_ON).filter(v -> !v.isBlank());
-        if (runsOn.isEmpty() || Boolean.getBoolean("multiarch.agent")) {
+        if (Boolean.getBoolean("multiarch.agent")) {
             return; // (a runtime's own runs get these parameters from the host, explicitly)
         }
-        Configuration.runsOn(runsOn.get()); // fails the run here, once, naming the problem
+        ConfigurationParameters config = request.getConfigurationParameters();
+        config.get(Settings.RUNS_ON).filter(v -> !v.isBlank()).ifPresent(runsOn -> switchOnAutodetection(config, runsOn));
+        HostOrder.pinSeed(config); // before JUnit orders anything: the remote runs take the same seed
+    }
+
+    /** Validates {@code multiarch.runsOn} and switches auto-detection on for this extension alone, if it must. */
+    private static void switchOnAutodetection(ConfigurationParameters config, String runsOn) {
+        Configuration.runsOn(runsOn); // fails the run here, once, naming the problem
         Optional<Boolean> autodetection = config.getBoolean(AUTODETECTION);
         if (autodetection.isPresent() && !autodetection.get()) {
             throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(Settings.RUNS_ON + "="
-                    + runsOn.get().trim() + " needs JUnit's extension auto-detection, which " + AUTODETECTION
-                    + "=false switches off in this run; nothing would run on " + runsOn.get().trim()
+                    + runsOn.trim() + " needs JUnit's extension auto-detection, which " + AUTODETECTION
+                    + "=false switches off in this run; nothing would run on " + runsOn.trim()
                     + ". Remove that setting: " + Settings.RUNS_ON + " switches auto-detection on for this extension"
                     + " alone (or set " + AUTODETECTION_INCLUDE + " to name the extensions you want).");
         }

@@ -6,6 +6,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -29,12 +30,16 @@ final class Target {
     final Method scopeMethod;
     /** Whether the {@code multiarch.runsOn} setting chose it, not an annotation. */
     final boolean bySetting;
+    /** The context it was read from: the host's run, whose order the remote run follows. */
+    private final ExtensionContext context;
 
-    private Target(Architecture architecture, Class<?> scopeClass, Method scopeMethod, boolean bySetting) {
+    private Target(Architecture architecture, Class<?> scopeClass, Method scopeMethod, boolean bySetting,
+                   ExtensionContext context) {
         this.architecture = architecture;
         this.scopeClass = scopeClass;
         this.scopeMethod = scopeMethod;
         this.bySetting = bySetting;
+        this.context = context;
     }
 
     /** The target of a test method's or a class's context; empty if nothing is annotated. */
@@ -51,7 +56,7 @@ final class Target {
                             + " once per architecture.");
                 }
                 List<Architecture> archs = parse(onMethod, method.get().toString());
-                return Optional.of(new Target(archs.get(0), context.getRequiredTestClass(), method.get(), false));
+                return Optional.of(new Target(archs.get(0), context.getRequiredTestClass(), method.get(), false, context));
             }
         }
         Class<?> outermost = null;
@@ -62,14 +67,14 @@ final class Target {
                 // the run of the class template this context belongs to says which one it is
                 Architecture chosen = context.getStore(RunsOnExtension.NAMESPACE)
                         .get(invocationKey(c), Architecture.class);
-                return Optional.of(new Target(chosen != null ? chosen : archs.get(0), c, null, false));
+                return Optional.of(new Target(chosen != null ? chosen : archs.get(0), c, null, false, context));
             }
             outermost = c;
         }
         if (outermost != null) {
             Optional<Architecture> setting = Configuration.get(context).runsOn();
             if (setting.isPresent()) {
-                return Optional.of(new Target(setting.get(), outermost, null, true));
+                return Optional.of(new Target(setting.get(), outermost, null, true, context));
             }
         }
         return Optional.empty();
@@ -124,6 +129,14 @@ final class Target {
         return isMethodScope()
                 ? RemoteSelector.forMethod(enclosing, scopeClass, scopeMethod)
                 : RemoteSelector.forClass(enclosing, scopeClass);
+    }
+
+    /**
+     * The host's parameters that decide which tests the remote run has and in which order
+     * ({@link HostOrder}), for the remote run to take as its own.
+     */
+    Map<String, String> hostOrder() {
+        return HostOrder.parameters(context, scopeClass);
     }
 
     String key() {

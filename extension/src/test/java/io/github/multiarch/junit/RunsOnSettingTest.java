@@ -93,6 +93,37 @@ class RunsOnSettingTest {
     }
 
     @Test
+    void theListenerPinsOneRandomSeedForTheJvmWhenTheRunSetsNone() {
+        String seedBefore = System.getProperty(HostOrder.RANDOM_SEED); // (this run's own: pinned by the listener too)
+        String markBefore = System.getProperty(HostOrder.SEED_SET_BY_MULTIARCH);
+        RunsOnSetting listener = new RunsOnSetting();
+        try {
+            System.clearProperty(HostOrder.RANDOM_SEED);
+            listener.launcherDiscoveryStarted(request());
+            String seed = System.getProperty(HostOrder.RANDOM_SEED);
+            assertThat(seed).as("a seed for JUnit's random orderers, from discovery on").matches("[0-9]+");
+            listener.testPlanExecutionFinished(null);
+            listener.launcherDiscoveryStarted(request());
+            assertThat(System.getProperty(HostOrder.RANDOM_SEED)).as("one for the JVM, as JUnit's own").isEqualTo(seed);
+            // a seed the run sets is its own: left alone
+            System.clearProperty(HostOrder.RANDOM_SEED);
+            listener.launcherDiscoveryStarted(request(HostOrder.RANDOM_SEED, "42"));
+            assertThat(System.getProperty(HostOrder.RANDOM_SEED)).isNull();
+        } finally {
+            restore(HostOrder.RANDOM_SEED, seedBefore);
+            restore(HostOrder.SEED_SET_BY_MULTIARCH, markBefore);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
+
+    @Test
     void theListenerFailsTheRunOnceForABadValueOrAutodetectionSwitchedOff() {
         RunsOnSetting listener = new RunsOnSetting();
         assertThatThrownBy(() -> listener.launcherDiscoveryStarted(request("multiarch.runsOn", "sparc64")))

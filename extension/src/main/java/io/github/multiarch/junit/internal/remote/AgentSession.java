@@ -1,5 +1,6 @@
 package io.github.multiarch.junit.internal.remote;
 
+import io.github.multiarch.junit.internal.arch.MultiarchException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,12 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * (filtered or disabled there), so it is skipped and the command kept for the next test;
  * {@code End} skips the rest.
  *
+ * <p>The host hands over what decides its order, so both runs reach the tests in one order. If
+ * the host still asks for a test this run skipped because the host asked for another one first,
+ * the orders differed (an orderer that orders otherwise in another JVM): that test is answered
+ * as failed, saying so and how to fix it. Once this run is over, the session answers the host's
+ * further Runs itself until its End: a test it passed by as such, any other as not run.
+ *
  * <p>The session runs in a launcher session of its own, whose store holds it: that is how the
  * extension, in this JVM, finds the session its tests belong to ({@link #of}).
  *
@@ -55,6 +62,9 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     private final BlockingQueue<Message> commands = new LinkedBlockingQueue<>();
     private final OutputCapture.Buffers buffers = new OutputCapture.Buffers();
 
+    /** JUnit's seed of its random orderers, which the host hands over. */
+    private static final String RANDOM_SEED = "junit.jupiter.execution.order.random.seed";
+
     /** The host's command the gate holds (a {@link Message.Run} or {@link Message.End}), not yet acted on. */
     private Message pending;
     private boolean finished;
@@ -73,6 +83,11 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     private String unrecoverableDuring;
     /** Whether each test waits for the host's command; a training run runs them all. */
     private final boolean gated;
+    /**
+     * The tests the gate skipped because the host asked for another one first (their keys, each
+     * with the key the host asked for then): a later Run for one of them means the orders differed.
+     */
+    private final Map<String, String> passedBy = new java.util.concurrent.ConcurrentHashMap<>();
 
     AgentSession(int id, String selector, Map<String, String> params, Outbox outbox, boolean gated) {
         this.gated = gated;
@@ -88,12 +103,12 @@ public final class AgentSession implements TestExecutionListener, Runnable {
                 ExtensionContext.Namespace.create(STORE_NAMESPACE)).get(AgentSession.class, AgentSession.class));
     }
 
-    /** Queues a Run or End from the host; once the remote run is over, a Run is answered NOT_RUN at once. */
+    /** Queues a Run or End from the host; once the session is over, a Run is answered at once ({@link #unreached}). */
     synchronized void command(Message command) {
         if (!finished) {
             commands.add(command);
         } else if (command instanceof Message.Run run) {
-            notRun(run.key());
+            unreached(run.key());
         }
     }
 
@@ -171,16 +186,25 @@ public final class AgentSession implements TestExecutionListener, Runnable {
         if (!awaitCommand()) {
             return ConditionEvaluationResult.disabled("interrupted");
         }
+        while (pending instanceof Message.Run run && passedBy.containsKey(run.key())) {
+            send(outOfOrder(run.key())); // the orders differed: this run cannot go back to it
+            pending = null;
+            if (!awaitCommand()) {
+                return ConditionEvaluationResult.disabled("interrupted");
+            }
+        }
         if (pending instanceof Message.End) {
             ended = true;
             return ConditionEvaluationResult.disabled("the host runs no more tests of this class");
         }
-        if (((Message.Run) pending).key().equals(key)) {
+        String asked = ((Message.Run) pending).key();
+        if (asked.equals(key)) {
             pending = null;
             currentId = context.getUniqueId();
             buffers.drain(); // what came before belongs to no test
             return ConditionEvaluationResult.enabled("requested by the host");
         }
+        passedBy.put(key, asked);
         return ConditionEvaluationResult.disabled("not run on the host");
     }
 
@@ -276,16 +300,20 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     }
 
     private void finish() {
-        // (no Ready if no test was reached: Finished tells the host's open() what happened, e.g. a failed @BeforeAll)
+        // (no Ready if no test was reached: Finished tells the host's open() what happened, e.g. a failed @BeforeAll;
+        // after an unrecoverable error, Finished says so at once, for the test the host is waiting for)
+        if (gated && readySent && unrecoverable == null) {
+            answerUntilEnd();
+        }
         if (pending instanceof Message.Run run) {
-            notRun(run.key());
+            unreached(run.key());
         }
         synchronized (this) {
             finished = true;
             Message m;
             while ((m = commands.poll()) != null) {
                 if (m instanceof Message.Run run) {
-                    notRun(run.key());
+                    unreached(run.key());
                 }
             }
         }
@@ -297,8 +325,53 @@ public final class AgentSession implements TestExecutionListener, Runnable {
                 unrecoverable != null, unrecoverableDuring == null ? "" : TestKey.normalize(unrecoverableDuring)));
     }
 
-    private void notRun(String key) {
-        send(new Message.Result(id, key, Outcome.NOT_RUN, null, null, null));
+    /**
+     * The remote run is over, and the host may still ask for tests: each gets its own answer
+     * ({@link #unreached}) until the host's End, so that a test the run passed by is told apart
+     * from one it never had, whatever the host asks for afterwards.
+     */
+    private void answerUntilEnd() {
+        while (!ended && awaitCommand()) {
+            if (pending instanceof Message.Run run) {
+                unreached(run.key());
+            } else {
+                ended = true;
+            }
+            pending = null;
+        }
+    }
+
+    /**
+     * Answers a Run for a test this run will not reach: one it passed by, as out of order
+     * ({@link #outOfOrder}); any other as not run (filtered or disabled here, or the run ended
+     * first, with its failure, if any, as the evidence).
+     */
+    private void unreached(String key) {
+        if (passedBy.containsKey(key)) {
+            send(outOfOrder(key));
+        } else {
+            send(new Message.Result(id, key, Outcome.NOT_RUN, ThrowableCodec.encode(containerFailure), null, null));
+        }
+    }
+
+    /**
+     * The failure of a test the host asked for after this run had passed it by: the two runs
+     * reached the tests in different orders, which nothing but the orderer can mend.
+     */
+    private Message.Result outOfOrder(String key) {
+        MultiarchException failure = new MultiarchException(key + " was not run in the remote JVM (os.arch "
+                + System.getProperty("os.arch") + "): its JUnit run reached the tests in another order than the host's."
+                + " It had passed this test by while the host asked for " + passedBy.get(key) + " first, and a JUnit"
+                + " run does not go back. The host hands the remote run its order settings (junit.jupiter.testmethod"
+                + ".order.default and the like) and a random seed (" + RANDOM_SEED + ", which it sets when the run sets"
+                + " none), so JUnit's own orderers agree; an orderer that orders the same tests otherwise in another JVM"
+                + " cannot be followed. Fix: if the order is random, set " + RANDOM_SEED + " to a number; otherwise make"
+                + " the orderer deterministic (the same order for the same tests in every JVM). (A random order also"
+                + " differs when the host's run selected only some methods of the class, as an IDE does for several"
+                + " methods: the remote run orders them all; run the class, or one method.) Nothing ran, so it is not"
+                + " reported as passed.");
+        failure.setStackTrace(new StackTraceElement[0]); // (where in the agent it was noticed says nothing)
+        return new Message.Result(id, key, Outcome.FAILED, ThrowableCodec.encode(failure), null, null);
     }
 
     int id() {

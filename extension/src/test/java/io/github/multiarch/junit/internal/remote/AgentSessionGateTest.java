@@ -83,10 +83,57 @@ class AgentSessionGateTest {
         assertThat(second.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(ThrowableCodec.decode(second.failure(), getClass().getClassLoader()))
                 .isInstanceOf(AssertionError.class).hasMessage("second fails");
-        // asked for after a later one: the remote run is past it, so it is answered, not awaited
+        // asked for after a later one: the remote run is past it, so it is answered, not awaited,
+        // as a failure that says the orders differed (it was skipped while the host asked for second)
         assertThat(out.key()).isEqualTo(key("first()"));
-        assertThat(out.outcome()).isEqualTo(Outcome.NOT_RUN);
+        assertThat(out.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(ThrowableCodec.decode(out.failure(), getClass().getClassLoader()))
+                .hasMessageContaining("another order than the host's").hasMessageContaining(key("second()"));
         assertThat(RAN).containsExactly("beforeEach", "second");
+    }
+
+    @Test
+    void aTestAskedForAfterTheRunPassedItByFailsSayingTheOrdersDifferedAndTheRunGoesOn() throws Exception {
+        next(); // Ready
+        session.command(new Message.Run(1, key("second()")));
+        next(); // second's Result
+        session.command(new Message.Run(1, key("first()")));
+        Message.Result first = (Message.Result) next();
+        session.command(new Message.Run(1, key("third(org.junit.jupiter.api.TestReporter)")));
+        next(); // third's Report
+        Message.Result third = (Message.Result) next();
+        session.command(new Message.End(1));
+        next(); // Finished
+
+        assertThat(first.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(ThrowableCodec.decode(first.failure(), getClass().getClassLoader()).getMessage())
+                .startsWith(key("first()") + " was not run in the remote JVM (os.arch " + System.getProperty("os.arch")
+                        + "): its JUnit run reached the tests in another order than the host's")
+                .contains("junit.jupiter.execution.order.random.seed", "deterministic", "not reported as passed");
+        assertThat(third.outcome()).isEqualTo(Outcome.SUCCESSFUL);
+        assertThat(RAN).containsExactly("beforeEach", "second", "beforeEach", "third");
+    }
+
+    @Test
+    void afterItsRunIsOverTheSessionAnswersEachRunUntilTheHostsEnd() throws Exception {
+        next(); // Ready
+        session.command(new Message.Run(1, key("third(org.junit.jupiter.api.TestReporter)")));
+        next(); // third's Report
+        next(); // third's Result
+        session.command(new Message.Run(1, key("first()"))); // passed by: the run is over meanwhile
+        Message.Result first = (Message.Result) next();
+        session.command(new Message.Run(1, key("unknown()"))); // a test this run never had
+        Message.Result unknown = (Message.Result) next();
+        assertThat(sent.poll(1, TimeUnit.SECONDS)).as("no Finished before the host's End").isNull();
+        session.command(new Message.End(1));
+        Message.Finished finished = (Message.Finished) next();
+
+        assertThat(first.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(ThrowableCodec.decode(first.failure(), getClass().getClassLoader()))
+                .hasMessageContaining("another order than the host's");
+        assertThat(unknown.outcome()).isEqualTo(Outcome.NOT_RUN);
+        assertThat(finished.outcome()).isEqualTo(Outcome.SUCCESSFUL);
+        assertThat(RAN).containsExactly("beforeEach", "third");
     }
 
     @Test
