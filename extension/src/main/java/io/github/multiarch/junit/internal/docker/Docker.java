@@ -48,6 +48,8 @@ public final class Docker implements AutoCloseable {
     static final String PLATFORM_API = "1.44";
 
     private final DockerClient client;
+    /** Containers whose removal failed because the engine did not answer: removed when it answers again. */
+    private final java.util.Set<String> pendingRemovals = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String host;
     private final String hostIpAddress;
     private final Info info;
@@ -88,10 +90,57 @@ public final class Docker implements AutoCloseable {
         }
     }
 
-    /** Closes the client's connections to the engine. */
+    /** Removes what {@link #remove} could not remove before, then closes the client's connections to the engine. */
     @Override
     public void close() {
+        retryRemovals();
         closeQuietly(client);
+    }
+
+    /**
+     * Removes container {@code id} (forced). One that is gone already is fine; one the engine could
+     * not remove because it did not answer (stopped, restarting) is kept in mind and removed by
+     * {@link #retryRemovals}, which the next start of a runtime and {@link #close} call.
+     */
+    public void remove(String id) {
+        try {
+            client.removeContainerCmd(id).withForce(true).exec();
+            pendingRemovals.remove(id);
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            pendingRemovals.remove(id);
+            Log.debug("Container " + id + " was not there to remove (already gone)", e);
+        } catch (RuntimeException e) {
+            if (unreachable(e)) {
+                pendingRemovals.add(id);
+            }
+            Log.debug("Container " + id + " was not removed now" + (unreachable(e)
+                    ? " (the engine did not answer): tried again later" : ""), e);
+        }
+    }
+
+    /** Removes the containers whose removal failed while the engine did not answer. */
+    public void retryRemovals() {
+        for (String id : List.copyOf(pendingRemovals)) {
+            remove(id);
+        }
+    }
+
+    /**
+     * Whether {@code e}, thrown by the client, says the engine did not answer at all (a transport
+     * failure), rather than that it answered with an error ({@link DockerException}).
+     */
+    public static boolean unreachable(RuntimeException e) {
+        return !(e instanceof com.github.dockerjava.api.exception.DockerException);
+    }
+
+    /**
+     * The failure of {@code what} ("while the s390x JVM was started") when the engine did not
+     * answer, or answered with an error: {@code e}, and what to do.
+     */
+    public MultiarchException failed(String what, RuntimeException e) {
+        return new MultiarchException("The Docker engine (" + host + ") " + (unreachable(e) ? "did not answer"
+                : "failed") + " " + what + ": " + e.getMessage() + ". If the engine was stopped or restarted during"
+                + " the run, it must answer again (`docker info`); each later test tries again.", e);
     }
 
     private static void closeQuietly(DockerClient client) {
@@ -357,11 +406,7 @@ public final class Docker implements AutoCloseable {
             Integer code = client.waitContainerCmd(id).start().awaitStatusCode(10, TimeUnit.MINUTES);
             return new Run(code, logs(id));
         } finally {
-            try {
-                client.removeContainerCmd(id).withForce(true).exec();
-            } catch (RuntimeException e) {
-                Log.debug("Container " + id + " was not there to remove (already gone)", e);
-            }
+            remove(id);
         }
     }
 
@@ -379,11 +424,7 @@ public final class Docker implements AutoCloseable {
             files.forEach((path, content) -> putFile(id, path, content));
             client.startContainerCmd(id).exec();
         } catch (RuntimeException e) {
-            try {
-                client.removeContainerCmd(id).withForce(true).exec();
-            } catch (RuntimeException gone) {
-                e.addSuppressed(gone);
-            }
+            remove(id);
             throw e;
         }
         return id;

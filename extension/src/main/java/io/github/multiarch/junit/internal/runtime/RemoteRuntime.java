@@ -171,6 +171,9 @@ public final class RemoteRuntime implements AutoCloseable {
         try {
             client.startContainerCmd(containerId).exec();
         } catch (RuntimeException e) { // e.g. "exec format error" when no emulator runs the image's java
+            if (Docker.unreachable(e)) {
+                throw docker.failed("while the " + arch + " JVM was started", e);
+            }
             throw failure("The engine could not start the " + arch + " JVM: " + e.getMessage());
         }
         client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
@@ -178,6 +181,12 @@ public final class RemoteRuntime implements AutoCloseable {
                     @Override
                     public void onNext(com.github.dockerjava.api.model.Frame frame) {
                         appendLog(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void onError(Throwable throwable) { // (the adapter's own logs it as an ERROR)
+                        Log.debug("The log stream of the " + arch + " runtime broke off (the engine stopped?); the"
+                                + " connection to its agent tells whether it still runs", throwable);
                     }
                 });
         watchExit();
@@ -303,6 +312,12 @@ public final class RemoteRuntime implements AutoCloseable {
                         @Override
                         public void onNext(com.github.dockerjava.api.model.Event event) {
                             oomKilled = true;
+                        }
+
+                        @Override
+                        public void onError(Throwable throwable) { // (the adapter's own logs it as an ERROR)
+                            Log.debug("The OOM event stream of the " + arch + " runtime broke off: only its exit code"
+                                    + " will tell", throwable);
                         }
                     });
         } catch (RuntimeException e) {
@@ -633,11 +648,6 @@ public final class RemoteRuntime implements AutoCloseable {
         } catch (IOException e) {
             Log.debug("Closing the " + arch + " runtime: its connection did not close cleanly (closing anyway)", e);
         }
-        try {
-            docker.client().removeContainerCmd(containerId).withForce(true).exec();
-        } catch (RuntimeException e) {
-            Log.debug("Closing the " + arch + " runtime: its container is not there to remove (auto-removed already)",
-                    e);
-        }
+        docker.remove(containerId);
     }
 }

@@ -143,13 +143,12 @@ public final class Runtimes implements AutoCloseable {
         } catch (MultiarchException e) {
             throw e;
         } catch (RuntimeException e) { // what docker-java throws when the engine does not answer
-            throw new MultiarchException("The Docker engine (" + engine.host() + ") failed while the " + spec.arch()
-                    + " JVM was started: " + e + ". If the engine was stopped or restarted during the run, it must"
-                    + " answer again (`docker info`); each later test tries again.", e);
+            throw engine.failed("while the " + spec.arch() + " JVM was started", e);
         }
     }
 
     private RemoteRuntime get(Docker engine, Spec spec, RunChecks checks) {
+        engine.retryRemovals();
         String imageId = imageId(spec, checks);
         String key = spec.arch().platform() + "|" + imageId + "|" + spec.jvmArgs();
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
