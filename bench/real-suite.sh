@@ -214,6 +214,34 @@ is_ours() {
     return 1
 }
 in_container() { grep -qE 'docker|containerd|libpod' "/proc/$1/cgroup" 2>/dev/null; }
+# The memory of this script's runtime containers (issue 12: peak memory of a runtime on a real
+# suite): the high-water mark of the emulated JVM's resident set (VmHWM of the container's first
+# process: QEMU and the JVM it runs) and the container's cgroup peak (cgroup v2 memory.peak, v1
+# memory.max_usage_in_bytes; this one counts the page cache of the jars it read too).
+declare -A CPID=()
+cgroup_peak() { # cgroup_peak PID: bytes
+    local line path
+    while IFS= read -r line; do
+        case $line in
+            0::/*) path=/sys/fs/cgroup${line#0::}; [ -r "$path/memory.peak" ] && { cat "$path/memory.peak"; return; } ;;
+            *:memory:/*) path=/sys/fs/cgroup/memory${line#*:memory:}
+                [ -r "$path/memory.max_usage_in_bytes" ] && { cat "$path/memory.max_usage_in_bytes"; return; } ;;
+        esac
+    done <"/proc/$1/cgroup"
+    echo 0
+}
+sample_memory() { # sample_memory LEG " OUR PIDS "
+    local id purpose pid cpid hwm
+    while read -r id purpose pid; do
+        case $purpose in runtime-*) ;; *) continue ;; esac
+        case $2 in *" $pid "*) ;; *) continue ;; esac
+        cpid=${CPID[$id]:-$(docker inspect -f '{{.State.Pid}}' "$id" 2>/dev/null || echo 0)}
+        CPID[$id]=$cpid
+        [ "$cpid" != 0 ] && [ -r "/proc/$cpid/status" ] || continue
+        hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$cpid/status" 2>/dev/null)
+        printf '%s\t%s\t%s\t%s\n' "$1" "$id" "${hwm:-0}" "$(cgroup_peak "$cpid" 2>/dev/null || echo 0)" >>"$WORK/memory.tsv"
+    done < <(docker ps --format '{{.ID}} {{.Label "io.github.multiarch"}} {{.Label "io.github.multiarch.pid"}}' 2>/dev/null)
+}
 start_sampler() { # start_sampler LEG
     touch "$WORK/our-pids"
     (
@@ -231,6 +259,7 @@ start_sampler() { # start_sampler LEG
                 case $ours in *" $pid "*) ;; *) containers=$((containers + 1)) ;; esac
             done < <(docker ps --format '{{.Label "io.github.multiarch.pid"}}' 2>/dev/null | sed 's/^$/-/')
             printf '%s\t%s\t%s\n' "$1" "$jvms" "$containers" >>"$WORK/others.tsv"
+            sample_memory "$1" "$ours"
             sleep 2
         done
     ) &
@@ -294,6 +323,11 @@ if [ -n "${leftover// /}" ]; then
     docker rm -f $leftover >/dev/null 2>&1 || true
 fi
 meta "$ARCH.runtimes" "$(awk '$2 ~ /^runtime-/' "$WORK/started" | wc -l)"
+touch "$WORK/memory.tsv"
+meta "$ARCH.memory" "$(awk -F '\t' -v l="$ARCH" '$1 == l { if ($3 > h[$2]) h[$2] = $3; if ($4 > p[$2]) p[$2] = $4 }
+    END { for (c in h) { n++; if (h[c] > mh) mh = h[c]; if (p[c] > mp) mp = p[c] }
+          if (n == 0) print "not sampled"
+          else printf "%d MiB resident at most (QEMU and the JVM, VmHWM), %d MiB cgroup peak (with the page cache), over %d runtime(s)", mh / 1024, mp / 1048576, n }' "$WORK/memory.tsv")"
 meta "$ARCH.containers" "$(awk '{print $2}' "$WORK/started" | sort | uniq -c | awk '{printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1}')"
 meta "$ARCH.leftover" "${leftover:-none}"
 for leg in native "$ARCH"; do
@@ -564,6 +598,7 @@ runtimes=$(get "$ARCH.runtimes")
     echo "build             mvn test-compile from clean, untimed in the figures below: native copy $(get native.build) s, $ARCH copy $(get "$ARCH.build") s"
     echo "Maven, Java       $(mvn -B -v 2>/dev/null | head -n 1 | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/ (.*//'), $(java -version 2>&1 | head -n 1)"
     echo "remote leg        -Dmultiarch.runsOn=$ARCH -Dmultiarch.image.$ARCH=$IMAGE${REAL_SUITE_REMOTE_OPTS:+ $REAL_SUITE_REMOTE_OPTS}; containers started: $(get "$ARCH.containers" | sed 's/^$/none/'); left after the run: $(get "$ARCH.leftover")"
+    echo "runtime memory    $(get "$ARCH.memory") (sampled every 2 s)"
     echo "skipped plugins   apache-rat (license headers; nothing to do with the tests), jacoco (coverage agent in the host test JVM's argLine only)"
     printf '%-18s%s\n' "others, native" "$(get native.others)" "others, $ARCH" "$(get "$ARCH.others")"
     echo
