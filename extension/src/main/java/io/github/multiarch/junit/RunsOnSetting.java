@@ -17,7 +17,11 @@ import org.junit.platform.launcher.TestPlan;
  * auto-detection, this listener switches it on for the run, for this extension alone (JUnit's
  * {@code junit.jupiter.extensions.autodetection.enabled} and {@code .include}, as system
  * properties, below anything the build configures), and takes them back when the run ends.
- * It validates the setting once, at discovery: a bad value fails the run there.
+ * It validates the setting once, at discovery: a bad value fails the run there. With several
+ * architectures ({@code multiarch.runsOn=s390x,arm64}), the {@link MatrixEngine} runs the
+ * unannotated classes, once per architecture; this listener opens and closes the record of each
+ * discovery through which that engine tells {@link MatrixFilter} which classes it took over
+ * ({@link MatrixHandover}).
  *
  * <p>Registered through {@code META-INF/services} as a discovery and an execution listener; not
  * API.
@@ -35,6 +39,16 @@ public final class RunsOnSetting implements LauncherDiscoveryListener, TestExecu
 
     @Override
     public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
+        switchOnAutodetection(request); // (first: a bad value throws, and JUnit then calls no launcherDiscoveryFinished)
+        MatrixHandover.discoveryStarted();
+    }
+
+    @Override
+    public void launcherDiscoveryFinished(LauncherDiscoveryRequest request) {
+        MatrixHandover.discoveryFinished();
+    }
+
+    private static void switchOnAutodetection(LauncherDiscoveryRequest request) {
         ConfigurationParameters config = request.getConfigurationParameters();
         Optional<String> runsOn = config.get(Settings.RUNS_ON).filter(v -> !v.isBlank());
         if (runsOn.isEmpty() || Boolean.getBoolean("multiarch.agent")) {
