@@ -12,6 +12,7 @@ TOO_OLD=${MULTIARCH_JUNIT_TOO_OLD:-5.12.2}
 
 for v in $SUPPORTED; do
     log=sample-tests/target/junit-$v.log
+    rm -rf sample-tests/target/surefire-reports-matrix # (written afresh by the on-s390x-and-arm64 execution)
     if ! mvn -B -ntp -pl sample-tests test -Djunit.version="$v" \
             -Dsurefire.reportsDirectory="$PWD/sample-tests/target/surefire-reports-junit-$v" >"$log" 2>&1; then
         tail -n 60 "$log" >&2
@@ -26,6 +27,8 @@ for v in $SUPPORTED; do
         echo "test-junit-lines: could not confirm that the samples ran with junit-jupiter-api $v ($deps)" >&2
         exit 1
     fi
+    bash tools/check-matrix-reports.sh sample-tests/target/surefire-reports-matrix "JUnit $v"
+    mv sample-tests/target/surefire-reports-matrix "sample-tests/target/surefire-reports-matrix-junit-$v"
     echo "test-junit-lines: the samples pass with JUnit $v:" \
         "$(grep -E '^\[INFO\] Tests run: [0-9]+, Failures: 0, Errors: 0, Skipped: [0-9]+$' "$log" | sed 's/^\[INFO\] //' | tr '\n' ';')" >&2
 done

@@ -173,6 +173,22 @@ class MatrixEngineTest {
         assertThat(System.getProperty(RunsOnSetting.AUTODETECTION)).isNull();
     }
 
+    /** Nothing runs on the host instead: a class that reaches Jupiter's engine with several names fails, saying why. */
+    @Test
+    void anUnannotatedClassThatReachesJupitersOwnEngineFailsInsteadOfRunningOnTheHost() {
+        EngineExecutionResults results = Kit.run(Portable.class, SETTINGS);
+
+        results.testEvents().assertStatistics(s -> s.started(0));
+        assertThat(results.containerEvents().failed().stream()
+                .map(e -> e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable)
+                        .map(Throwable::getMessage).orElse("")))
+                .containsExactly("multiarch.runsOn=s390x,arm64 names several architectures: the test engine 'multiarch'"
+                        + " of multiarch-junit runs each class without @RunsOn once per architecture, but this class"
+                        + " reached JUnit Jupiter's own engine instead, so it would run on none of them. Is the engine"
+                        + " 'multiarch' excluded from this run (Surefire's excludeJUnit5Engines, an EngineFilter, a"
+                        + " launcher without auto-registered listeners)? Include it, or name one architecture per run.");
+    }
+
     private static EngineExecutionResults matrix(Class<?> testClass) {
         EngineTestKit.Builder kit = Kit.engineKit(new MatrixEngine(), "multiarch-matrix")
                 .selectors(selectClass(testClass))
