@@ -37,8 +37,8 @@ final class Configuration {
     private final Path cdsDir;
     /** {@code multiarch.unavailable=skip}: tests this machine cannot run are aborted, not failed. */
     private final boolean skipUnavailable;
-    /** {@code multiarch.runsOn}: the architecture of every class that names none; {@code null} when not set. */
-    private final Architecture runsOn;
+    /** {@code multiarch.runsOn}: the architectures of every class that names none, in order; empty when not set. */
+    private final java.util.List<Architecture> runsOn;
     /** {@code multiarch.runtime.startTimeout} and {@code multiarch.runtime.livenessTimeout}. */
     private final RemoteRuntime.Timeouts timeouts;
     /** JUnit's own {@code junit.jupiter.execution.parallel.enabled}, which the remote sessions must respect. */
@@ -69,7 +69,7 @@ final class Configuration {
                     + " skip (it is reported as aborted, with the reason).");
         }
         this.skipUnavailable = unavailable.equals("skip");
-        this.runsOn = root.getConfigurationParameter(Settings.RUNS_ON).map(Configuration::runsOn).orElse(null);
+        this.runsOn = root.getConfigurationParameter(Settings.RUNS_ON).map(Configuration::runsOn).orElse(java.util.List.of());
         this.timeouts = new RemoteRuntime.Timeouts(
                 duration(Settings.START_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.start()),
                 duration(Settings.LIVENESS_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.liveness()));
@@ -159,29 +159,34 @@ final class Configuration {
     }
 
     /**
-     * Parses {@code multiarch.runsOn}: one architecture, or {@code null} for a blank value.
+     * Parses {@code multiarch.runsOn}: the architectures it names, in order, separated by commas;
+     * empty for a blank value. One name runs every unannotated class on that architecture; several
+     * run the suite once per architecture ({@link MatrixEngine}).
      *
-     * @throws ExtensionConfigurationException for an unknown name or several names, with the fix
+     * @throws ExtensionConfigurationException for an unknown name or a name given twice, with the fix
      */
-    static Architecture runsOn(String value) {
+    static java.util.List<Architecture> runsOn(String value) {
         String trimmed = value.trim();
         if (trimmed.isEmpty()) {
-            return null;
+            return java.util.List.of();
         }
-        String[] names = trimmed.split("\\s*,\\s*");
-        if (names.length > 1) {
-            throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUNS_ON + "=" + trimmed
-                    + " names " + names.length + " architectures: one run takes one. Run the suite once per"
-                    + " architecture instead: one Surefire execution (or Gradle test task) each, with "
-                    + Settings.RUNS_ON + "=" + names[0] + " and so on, and a reports directory of its own (README,"
-                    + " \"Several architectures\").");
+        java.util.List<Architecture> archs = new java.util.ArrayList<>();
+        for (String name : trimmed.split("\\s*,\\s*")) {
+            Architecture arch;
+            try {
+                arch = Architecture.of(name);
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUNS_ON + "=" + trimmed
+                        + " is not valid: " + e.getMessage());
+            }
+            if (archs.contains(arch)) {
+                throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUNS_ON + "=" + trimmed
+                        + " names " + arch + " twice: name each architecture once (accepted names: "
+                        + Architecture.acceptedNames() + ").");
+            }
+            archs.add(arch);
         }
-        try {
-            return Architecture.of(trimmed);
-        } catch (IllegalArgumentException e) {
-            throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUNS_ON + "=" + trimmed
-                    + " is not valid: " + e.getMessage());
-        }
+        return java.util.List.copyOf(archs);
     }
 
     /** Whether a test this machine cannot run is reported as aborted instead of failed. */
@@ -189,9 +194,34 @@ final class Configuration {
         return skipUnavailable;
     }
 
-    /** The architecture {@code multiarch.runsOn} gives every class that names none. */
+    /**
+     * The architecture {@code multiarch.runsOn} gives every class that names none, in a run on one
+     * architecture (each run of {@link MatrixEngine} is one).
+     *
+     * @throws ExtensionConfigurationException when the setting names several: then the
+     *     {@link MatrixEngine} runs those classes, and a class that reaches this point was not
+     *     given to it (its engine filtered out of the run), so nothing would run where it should
+     */
     Optional<Architecture> runsOn() {
-        return Optional.ofNullable(runsOn);
+        if (runsOn.size() > 1) {
+            throw new ExtensionConfigurationException(Settings.RUNS_ON + "=" + names(runsOn) + " names several"
+                    + " architectures: the test engine '" + MatrixEngine.ID + "' of multiarch-junit runs each class"
+                    + " without @RunsOn once per architecture, but this class reached JUnit Jupiter's own engine"
+                    + " instead, so it would run on none of them. Is the engine '" + MatrixEngine.ID + "' excluded"
+                    + " from this run (Surefire's excludeJUnit5Engines, an EngineFilter, a launcher without"
+                    + " auto-registered listeners)? Include it, or name one architecture per run.");
+        }
+        return runsOn.stream().findFirst();
+    }
+
+    /** Every architecture {@code multiarch.runsOn} names, in order; empty when it is not set. */
+    java.util.List<Architecture> runsOnAll() {
+        return runsOn;
+    }
+
+    /** {@code s390x,arm64}: architectures as the setting names them. */
+    static String names(java.util.List<Architecture> archs) {
+        return archs.stream().map(Architecture::platform).collect(java.util.stream.Collectors.joining(","));
     }
 
     String bundleImage() {

@@ -99,13 +99,15 @@ final class HostSide implements RunsOnExtension.Side {
 
     /**
      * One line when {@code multiarch.runsOn} names another architecture than a class's own
-     * annotation, which wins.
+     * annotation, which wins; or several, of which the annotated class runs on its own alone.
      */
     private static void explainSetting(ExtensionContext context, Target target) {
-        Optional<Architecture> setting = Configuration.get(context).runsOn();
-        if (!target.bySetting && !target.isMethodScope() && setting.isPresent() && setting.get() != target.architecture) {
+        List<Architecture> setting = Configuration.get(context).runsOnAll();
+        if (!target.bySetting && !target.isMethodScope() && !setting.isEmpty()
+                && !setting.equals(List.of(target.architecture))) {
             Log.progress(target.scopeClass.getName() + " runs on " + target.architecture
-                    + ": its @RunsOn wins over " + Settings.RUNS_ON + "=" + setting.get().platform());
+                    + (setting.size() > 1 ? " alone" : "") + ": its @RunsOn wins over " + Settings.RUNS_ON + "="
+                    + Configuration.names(setting));
         }
     }
 

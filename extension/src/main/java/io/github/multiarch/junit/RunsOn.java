@@ -38,8 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * to keep reports per architecture apart. One annotation names one architecture.
  *
  * <p>Without any annotation, the configuration parameter {@code multiarch.runsOn}
- * ({@link Settings#RUNS_ON}) runs every test class of the run on one architecture; an annotation
- * wins over it.
+ * ({@link Settings#RUNS_ON}) runs every test class of the run on one architecture, or once on
+ * each of several ({@code multiarch.runsOn=s390x,arm64}); an annotation wins over it.
  *
  * <p>Accepted names: Docker's platform names ({@code amd64}, {@code arm64}, {@code arm} /
  * {@code arm/v7}, {@code ppc64le}, {@code s390x}, {@code riscv64}, {@code 386}) and the

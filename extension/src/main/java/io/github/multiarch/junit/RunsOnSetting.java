@@ -17,7 +17,11 @@ import org.junit.platform.launcher.TestPlan;
  * auto-detection, this listener switches it on for the run, for this extension alone (JUnit's
  * {@code junit.jupiter.extensions.autodetection.enabled} and {@code .include}, as system
  * properties, below anything the build configures), and takes them back when the run ends.
- * It validates the setting once, at discovery: a bad value fails the run there.
+ * It validates the setting once, at discovery: a bad value fails the run there. With several
+ * architectures ({@code multiarch.runsOn=s390x,arm64}), the {@link MatrixEngine} runs the
+ * unannotated classes, once per architecture; this listener opens and closes the record of each
+ * discovery through which that engine tells {@link MatrixFilter} which classes it took over
+ * ({@link MatrixHandover}).
  *
  * <p>It also pins the random seed of JUnit's orderers when the run sets none, so that the remote
  * runs can order tests as the host does ({@link HostOrder#pinSeed}).
@@ -38,12 +42,18 @@ public final class RunsOnSetting implements LauncherDiscoveryListener, TestExecu
 
     @Override
     public void launcherDiscoveryStarted(LauncherDiscoveryRequest request) {
-        if (Boolean.getBoolean("multiarch.agent")) {
-            return; // (a runtime's own runs get these parameters from the host, explicitly)
+        if (!Boolean.getBoolean("multiarch.agent")) { // (a runtime's own runs get these parameters from the host, explicitly)
+            ConfigurationParameters config = request.getConfigurationParameters();
+            // (first: a bad value throws, and JUnit then calls no launcherDiscoveryFinished)
+            config.get(Settings.RUNS_ON).filter(v -> !v.isBlank()).ifPresent(runsOn -> switchOnAutodetection(config, runsOn));
+            HostOrder.pinSeed(config); // before JUnit orders anything: the remote runs take the same seed
         }
-        ConfigurationParameters config = request.getConfigurationParameters();
-        config.get(Settings.RUNS_ON).filter(v -> !v.isBlank()).ifPresent(runsOn -> switchOnAutodetection(config, runsOn));
-        HostOrder.pinSeed(config); // before JUnit orders anything: the remote runs take the same seed
+        MatrixHandover.discoveryStarted();
+    }
+
+    @Override
+    public void launcherDiscoveryFinished(LauncherDiscoveryRequest request) {
+        MatrixHandover.discoveryFinished();
     }
 
     /** Validates {@code multiarch.runsOn} and switches auto-detection on for this extension alone, if it must. */

@@ -12,10 +12,13 @@ public final class Settings {
 
     /**
      * Runs every test class of the run on this architecture, as if each were annotated with
-     * {@code @RunsOn}: {@code multiarch.runsOn=s390x}. One architecture per run (for several, one
-     * Surefire execution or Gradle test task per architecture: README shows both). An annotation
-     * on a class or method wins over it. It needs JUnit's extension auto-detection, which it
-     * switches on for this extension alone when nothing else configures auto-detection.
+     * {@code @RunsOn}: {@code multiarch.runsOn=s390x}. Several, comma-separated
+     * ({@code multiarch.runsOn=s390x,arm64}), run every such class once per architecture, in that
+     * order, in one run, each run reported as a class named after its architecture
+     * ({@code ChecksumTest[s390x]}); or run the suite once per architecture, one Surefire execution
+     * or Gradle test task each, to keep the names exactly as at home (README shows both). An
+     * annotation on a class or method wins over it. It needs JUnit's extension auto-detection,
+     * which it switches on for this extension alone when nothing else configures auto-detection.
      */
     public static final String RUNS_ON = "multiarch.runsOn";
 

@@ -102,6 +102,14 @@ final class Target {
         return AnnotationSupport.findAnnotation(element, RunsOn.class).map(List::of).orElse(List.of());
     }
 
+    /**
+     * Whether {@code testClass} names its own architecture: a {@link RunsOn} on it (direct,
+     * meta-present or inherited). Such a class is not one of those {@code multiarch.runsOn} moves.
+     */
+    static boolean isAnnotated(Class<?> testClass) {
+        return !declared(testClass).isEmpty();
+    }
+
     /** Whether {@code testClass} runs once per architecture: a repeated {@link RunsOn} (a class template). */
     static boolean isMatrix(Class<?> testClass) {
         return AnnotationSupport.isAnnotated(testClass, RunsOn.List.class);

@@ -24,6 +24,11 @@ final class Kit {
         return EngineTestKit.engine(new SharedSession.Engine());
     }
 
+    /** {@code engine}'s test kit (an engine that runs Jupiter's, under id {@code id}), its runs requests of this JVM's launcher session. */
+    static EngineTestKit.Builder engineKit(org.junit.platform.engine.TestEngine engine, String id) {
+        return EngineTestKit.engine(new SharedSession.Engine(engine, id));
+    }
+
     /** Runs {@code testClass} with the suite's images plus {@code keyValues} (key, value, key, value...). */
     static EngineExecutionResults run(Class<?> testClass, String... keyValues) {
         EngineTestKit.Builder kit = engine()

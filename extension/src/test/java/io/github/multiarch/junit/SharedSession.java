@@ -47,18 +47,32 @@ final class SharedSession {
         return runtimes().docker();
     }
 
-    /** The Jupiter engine, with each execution a request of the {@link #store() shared session}. */
+    /**
+     * The Jupiter engine (or another that runs it: the {@link MatrixEngine}), with each execution a
+     * request of the {@link #store() shared session}.
+     */
     static final class Engine implements TestEngine {
-        private final JupiterTestEngine jupiter = new JupiterTestEngine();
+        private final TestEngine delegate;
+        private final String id;
+
+        Engine() {
+            // (junit-jupiter is reserved for JUnit's own; test keys leave the engine out)
+            this(new JupiterTestEngine(), "multiarch-shared-session");
+        }
+
+        Engine(TestEngine delegate, String id) {
+            this.delegate = delegate;
+            this.id = id;
+        }
 
         @Override
         public String getId() {
-            return "multiarch-shared-session"; // (junit-jupiter is reserved for JUnit's own; test keys leave the engine out)
+            return id;
         }
 
         @Override
         public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
-            return jupiter.discover(request, uniqueId);
+            return delegate.discover(request, uniqueId);
         }
 
         @Override
@@ -66,7 +80,7 @@ final class SharedSession {
             NamespacedHierarchicalStore<Namespace> requestStore = new NamespacedHierarchicalStore<>(store(),
                     NamespacedHierarchicalStore.CloseAction.closeAutoCloseables());
             try {
-                jupiter.execute(ExecutionRequest.create(request.getRootTestDescriptor(),
+                delegate.execute(ExecutionRequest.create(request.getRootTestDescriptor(),
                         request.getEngineExecutionListener(), request.getConfigurationParameters(),
                         request.getOutputDirectoryCreator(), requestStore, request.getCancellationToken()));
             } finally {
