@@ -11,6 +11,8 @@ bash tools/setup.sh
 bash qemu-bundle/test.sh
 # (MULTIARCH_ENGINE_CONTROL: the engine is this project's own, so EngineRestartTest may stop and restart it)
 MULTIARCH_ENGINE_CONTROL="$PWD/tools/engine.sh" mvn -B -ntp install
+# What the installed jar adds to a consumer's test class path: itself, JNA and JUnit's, nothing unrelocated.
+bash tools/check-jar.sh
 # The same extension against a current engine (Docker 26, containerd image store) beside it.
 bash tools/test-current-engine.sh
 # Surefire's XML reports must count what they list (with Surefire 3.5.x a class template was
