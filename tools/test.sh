@@ -12,6 +12,8 @@ bash qemu-bundle/test.sh
 # (MULTIARCH_ENGINE_CONTROL: the engine is this project's own, so EngineRestartTest may stop and restart it)
 rm -rf sample-tests/target/surefire-reports-matrix* # (checked below: none left from an earlier run)
 MULTIARCH_ENGINE_CONTROL="$PWD/tools/engine.sh" mvn -B -ntp install
+# What the installed jar adds to a consumer's test class path: itself, JNA and JUnit's, nothing unrelocated.
+bash tools/check-jar.sh
 # The same extension against a current engine (Docker 26, containerd image store) beside it.
 bash tools/test-current-engine.sh
 # Surefire's XML reports must count what they list (with Surefire 3.5.x a class template was

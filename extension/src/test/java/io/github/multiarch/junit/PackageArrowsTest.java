@@ -29,6 +29,7 @@ class PackageArrowsTest {
             "internal.remote", Set.of("internal.arch"),
             "internal.binfmt", Set.of("internal.arch", "internal.docker"),
             "internal.docker", Set.of("internal.arch"),
+            "internal.docker.slf4j", Set.of("internal.arch"),
             "internal.arch", Set.of());
 
     private static final Pattern MENTION = Pattern.compile("\\bio\\.github\\.multiarch\\.junit((?:\\.[a-z]\\w*)*)");

@@ -101,6 +101,32 @@ public final class Log {
         LOGGER.log(Level.DEBUG, why, swallowed);
     }
 
+    /**
+     * A message of a library packaged inside the extension's jar (Testcontainers and docker-java, whose
+     * SLF4J logging {@code internal.docker.slf4j} hands over), to {@code logger}, the logger of the
+     * library's name (under {@link #NAME}: their classes are relocated below it). {@code WARNING} and
+     * {@code ERROR} are printed as one line on {@code System.err} when progress and warnings are
+     * ({@link #consoleLines}), the throwable then going to the logger at {@code DEBUG}, as in
+     * {@link #warn(String, Throwable)}; the rest goes to the logger only.
+     *
+     * @since 0.2.0
+     */
+    public static void library(Logger logger, Level level, String message, Throwable thrown) {
+        if (CONSOLE && level.getSeverity() >= Level.WARNING.getSeverity()) {
+            System.err.println(PREFIX + message + (thrown == null ? "" : ": " + thrown));
+            if (thrown != null) {
+                logger.log(Level.DEBUG, message, thrown);
+            }
+        } else {
+            logger.log(level, message, thrown);
+        }
+    }
+
+    /** Whether {@link #library} with that logger and level shows the message anywhere (to spare formatting it). */
+    public static boolean libraryLogs(Logger logger, Level level) {
+        return (CONSOLE && level.getSeverity() >= Level.WARNING.getSeverity()) || logger.isLoggable(level);
+    }
+
     /** Whether debug messages are logged (to spare building costly ones). */
     public static boolean debugging() {
         return LOGGER.isLoggable(Level.DEBUG);
