@@ -78,11 +78,16 @@ need_packages() {
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 debian_download() { # debian_download DIR ARCH PACKAGE...
-    local dir=$1 arch=$2 root; shift 2
-    root="$CACHE_DIR/apt-bookworm-$arch"
+    debian_download_suite bookworm "$@"
+}
+# The same from another Debian suite (trixie, ...); lists under $CACHE_DIR/apt-SUITE-ARCH.
+# The keyring must know the suite's keys (Debian 12's debian-archive-keyring has trixie's).
+debian_download_suite() { # debian_download_suite SUITE DIR ARCH PACKAGE...
+    local suite=$1 dir=$2 arch=$3 root; shift 3
+    root="$CACHE_DIR/apt-$suite-$arch"
     mkdir -p "$root/lists/partial" "$root/cache/archives/partial"
     : >"$root/status"
-    echo "deb [arch=$arch signed-by=$DEBIAN_KEYRING] $DEBIAN_MIRROR bookworm main" >"$root/sources.list"
+    echo "deb [arch=$arch signed-by=$DEBIAN_KEYRING] $DEBIAN_MIRROR $suite main" >"$root/sources.list"
     local opts=(-qq -o Dir::Etc::SourceList="$root/sources.list" -o Dir::Etc::SourceParts=/dev/null
         -o Dir::State::Lists="$root/lists" -o Dir::State::Status="$root/status" -o Dir::Cache="$root/cache"
         -o APT::Architecture="$arch" -o APT::Architectures="$arch" -o APT::Sandbox::User=root)
