@@ -134,6 +134,28 @@ public final class Docker implements AutoCloseable {
     }
 
     /**
+     * Whether {@code e} (or the failure it wraps) is a request the engine did not answer, and the
+     * engine answers now: its connection was lost (a restarted engine leaves the client's pooled
+     * connections stale), so the request may be made once more.
+     */
+    public boolean lostConnection(RuntimeException e) {
+        Throwable t = e instanceof MultiarchException && e.getCause() instanceof RuntimeException ? e.getCause() : e;
+        if (!(t instanceof RuntimeException r) || !unreachable(r) || t instanceof MultiarchException) {
+            return false;
+        }
+        for (int i = 0; i < 2; i++) { // (the first ping may meet a stale connection too)
+            try {
+                client.pingCmd().exec();
+                Log.debug("The engine answers again after " + e + ": the request is made once more");
+                return true;
+            } catch (RuntimeException down) {
+                Log.debug("The engine does not answer", down);
+            }
+        }
+        return false;
+    }
+
+    /**
      * The failure of {@code what} ("while the s390x JVM was started") when the engine did not
      * answer, or answered with an error: {@code e}, and what to do.
      */

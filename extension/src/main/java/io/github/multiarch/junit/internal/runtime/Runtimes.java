@@ -140,10 +140,18 @@ public final class Runtimes implements AutoCloseable {
         Docker engine = docker();
         try {
             return get(engine, spec, checks);
-        } catch (MultiarchException e) {
-            throw e;
-        } catch (RuntimeException e) { // what docker-java throws when the engine does not answer
-            throw engine.failed("while the " + spec.arch() + " JVM was started", e);
+        } catch (RuntimeException e) {
+            if (!engine.lostConnection(e)) {
+                throw e instanceof MultiarchException m ? m : engine.failed("while the " + spec.arch() + " JVM was started", e);
+            }
+            // the engine answers again, on a new connection (it restarted, and the client's pooled one was stale)
+            try {
+                return get(engine, spec, checks);
+            } catch (MultiarchException again) {
+                throw again;
+            } catch (RuntimeException again) {
+                throw engine.failed("while the " + spec.arch() + " JVM was started", again);
+            }
         }
     }
 
