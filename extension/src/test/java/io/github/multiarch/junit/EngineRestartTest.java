@@ -2,7 +2,6 @@ package io.github.multiarch.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 
@@ -47,7 +45,7 @@ class EngineRestartTest {
         try {
             CompletableFuture<EngineExecutionResults> run = CompletableFuture.supplyAsync(() -> Kit.run(Stopped.class,
                     "multiarch.jvm.args", "-D" + MARKER + "=" + marker));
-            container = awaitMarker(marker, run);
+            container = Kit.awaitMarker(marker, run);
             engine("stop");
             try {
                 during = run.get(5, TimeUnit.MINUTES);
@@ -71,9 +69,12 @@ class EngineRestartTest {
                         "If the engine was stopped or restarted during the run, it must answer again");
 
         EngineExecutionResults after = Kit.run(Reporting.class);
+        assertThat(after.containerEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().toString()))
+                .as("the class failures after the restart").isEmpty();
         after.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
-        assertThat(reportedJvms(after)).hasSize(1).doesNotContain(container);
-        assertThat(exists(container)).as("the container of the JVM the engine stopped").isFalse();
+        assertThat(Kit.reportedJvms(after)).hasSize(1).doesNotContain(container);
+        assertThat(Kit.containerExists(container)).as("the container of the JVM the engine stopped").isFalse();
         assertThat(SharedSession.docker().client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of("io.github.multiarch.pid", Long.toString(ProcessHandle.current().pid())))
                 .exec()).as("this JVM's containers that do not run (one made while the engine stopped, say)")
@@ -93,36 +94,6 @@ class EngineRestartTest {
         Process p = new ProcessBuilder(command).inheritIO().start();
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).as(command + " ended").isTrue();
         assertThat(p.exitValue()).as(command + " exit code").isZero();
-    }
-
-    private static String awaitMarker(Path marker, CompletableFuture<EngineExecutionResults> run) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(marker) && !Files.readString(marker).isBlank()) {
-                return Files.readString(marker).trim();
-            }
-            if (run.isDone()) {
-                throw new AssertionError("The fixture's run ended before its first test started");
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("The fixture's first test did not start within 10 minutes");
-    }
-
-    private static boolean exists(String container) {
-        try {
-            SharedSession.docker().client().inspectContainerCmd(container).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
-    }
-
-    private static List<String> reportedJvms(EngineExecutionResults results) {
-        List<String> jvms = new ArrayList<>();
-        results.allEvents().reportingEntryPublished().map(e -> e.getRequiredPayload(ReportEntry.class))
-                .forEach(entry -> jvms.add(entry.getKeyValuePairs().get("jvm")));
-        return jvms;
     }
 
     @RunsOn("s390x")

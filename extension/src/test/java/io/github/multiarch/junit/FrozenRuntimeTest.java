@@ -2,14 +2,11 @@ package io.github.multiarch.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 
@@ -42,7 +38,7 @@ class FrozenRuntimeTest {
             // (the marker's property in multiarch.jvm.args also gives this test a runtime of its own)
             CompletableFuture<EngineExecutionResults> run = CompletableFuture.supplyAsync(() -> Kit.run(Paused.class,
                     "multiarch.jvm.args", "-D" + MARKER + "=" + marker, Settings.LIVENESS_TIMEOUT, "4s"));
-            container = awaitMarker(marker, run);
+            container = Kit.awaitMarker(marker, run);
             SharedSession.docker().client().pauseContainerCmd(container).exec();
 
             EngineExecutionResults results = run.get(5, TimeUnit.MINUTES);
@@ -57,13 +53,13 @@ class FrozenRuntimeTest {
                     "(multiarch.runtime.livenessTimeout=4 s; set it higher if the machine is that slow)",
                     "The host gave it up and removed it; the next test gets a fresh s390x JVM",
                     "(container " + container);
-            assertThat(reportedJvms(results)).as("the JVMs of the two tests").hasSize(2).doesNotHaveDuplicates()
+            assertThat(Kit.reportedJvms(results)).as("the JVMs of the two tests").hasSize(2).doesNotHaveDuplicates()
                     .first().isEqualTo(container);
-            assertThat(exists(container)).as("the paused container is removed").isFalse();
+            assertThat(Kit.containerExists(container)).as("the paused container is removed").isFalse();
             container = null;
         } finally {
             Files.deleteIfExists(marker);
-            if (container != null && exists(container)) { // (the test failed: leave nothing behind)
+            if (container != null && Kit.containerExists(container)) { // (the test failed: leave nothing behind)
                 SharedSession.docker().client().removeContainerCmd(container).withForce(true).exec();
             }
         }
@@ -74,7 +70,7 @@ class FrozenRuntimeTest {
         String[] settings = {"multiarch.jvm.args", "-Dwait.stream.test=" + dir.getFileName()}; // a runtime of its own
         EngineExecutionResults first = Kit.run(Reporting.class, settings);
         first.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
-        String container = reportedJvms(first).get(0);
+        String container = Kit.reportedJvms(first).get(0);
         RemoteRuntime runtime = SharedSession.runtimes().running().stream()
                 .filter(r -> r.containerId().startsWith(container)).findFirst().orElseThrow();
 
@@ -84,32 +80,7 @@ class FrozenRuntimeTest {
         assertThat(runtime.isAlive()).as("the runtime whose wait stream broke").isTrue();
         EngineExecutionResults second = Kit.run(Reporting.class, settings);
         second.testEvents().assertStatistics(s -> s.started(1).succeeded(1));
-        assertThat(reportedJvms(second)).as("the JVM of the next run").containsExactly(container);
-    }
-
-    /** Waits until the fixture's first test wrote its container's id into {@code marker}; returns it. */
-    private static String awaitMarker(Path marker, CompletableFuture<EngineExecutionResults> run) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(marker) && !Files.readString(marker).isBlank()) {
-                return Files.readString(marker).trim();
-            }
-            if (run.isDone()) {
-                throw new AssertionError("The fixture's run ended before its first test started: " + run.get()
-                        .allEvents().failed().stream().map(Object::toString).toList());
-            }
-            sleep(Duration.ofMillis(200));
-        }
-        throw new AssertionError("The fixture's first test did not start within 10 minutes");
-    }
-
-    private static boolean exists(String container) {
-        try {
-            SharedSession.docker().client().inspectContainerCmd(container).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
+        assertThat(Kit.reportedJvms(second)).as("the JVM of the next run").containsExactly(container);
     }
 
     private static void sleep(Duration duration) {
@@ -119,14 +90,6 @@ class FrozenRuntimeTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    /** The {@code jvm} entries (container ids) the fixtures' tests published, in order. */
-    private static List<String> reportedJvms(EngineExecutionResults results) {
-        List<String> jvms = new ArrayList<>();
-        results.allEvents().reportingEntryPublished().map(e -> e.getRequiredPayload(ReportEntry.class))
-                .forEach(entry -> jvms.add(entry.getKeyValuePairs().get("jvm")));
-        return jvms;
     }
 
     @RunsOn("s390x")

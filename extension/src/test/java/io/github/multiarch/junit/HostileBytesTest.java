@@ -12,8 +12,6 @@ import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
@@ -69,7 +66,7 @@ class HostileBytesTest {
                         + " of 67108864 bytes (64 MiB) per frame")
                 .hasMessageContaining("The next test gets a fresh s390x JVM");
         assertThat(results.containerEvents().failed().count()).as("failed containers").isZero();
-        assertThat(reportedJvms(results)).as("the JVMs of the first and the last test").hasSize(2).doesNotHaveDuplicates();
+        assertThat(Kit.reportedJvms(results)).as("the JVMs of the first and the last test").hasSize(2).doesNotHaveDuplicates();
     }
 
     /** Runs {@code action} with this JVM's {@code System.out} going to {@code printed} only (not to the build's log). */
@@ -81,11 +78,6 @@ class HostileBytesTest {
         } finally {
             System.setOut(out);
         }
-    }
-
-    private static List<String> reportedJvms(EngineExecutionResults results) {
-        return results.allEvents().reportingEntryPublished().map(e -> e.getRequiredPayload(ReportEntry.class))
-                .map(entry -> entry.getKeyValuePairs().get("jvm")).toList();
     }
 
     @RunsOn("s390x")

@@ -41,6 +41,60 @@ final class Kit {
         return kit.execute();
     }
 
+    /**
+     * The {@code jvm} entries the tests of {@code results} published with their {@code TestReporter}, in order
+     * (the fixtures publish which JVM, e.g. which container, runs them).
+     */
+    static java.util.List<String> reportedJvms(EngineExecutionResults results) {
+        return results.allEvents().reportingEntryPublished()
+                .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class))
+                .map(entry -> entry.getKeyValuePairs().get("jvm")).toList();
+    }
+
+    /**
+     * Waits (up to 10 minutes) until a fixture's test, run by {@code run}, wrote its container's id
+     * into {@code marker}; returns it. Fails when the run ends first.
+     */
+    static String awaitMarker(java.nio.file.Path marker, java.util.concurrent.CompletableFuture<EngineExecutionResults> run)
+            throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(marker) && !java.nio.file.Files.readString(marker).isBlank()) {
+                return java.nio.file.Files.readString(marker).trim();
+            }
+            if (run.isDone()) {
+                throw new AssertionError("The fixture's run ended before its first test started: " + run.get()
+                        .allEvents().failed().stream().map(Object::toString).toList());
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("The fixture's first test did not start within 10 minutes");
+    }
+
+    /**
+     * A discovery request with only the configuration parameters {@code keyValues} (key, value, key,
+     * value...), none from system properties or {@code junit-platform.properties}: for calling the
+     * extension's discovery listeners directly.
+     */
+    static org.junit.platform.launcher.LauncherDiscoveryRequest discoveryRequest(String... keyValues) {
+        var builder = org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.request()
+                .enableImplicitConfigurationParameters(false);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            builder.configurationParameter(keyValues[i], keyValues[i + 1]);
+        }
+        return builder.build();
+    }
+
+    /** Whether the engine still has {@code container}. */
+    static boolean containerExists(String container) {
+        try {
+            SharedSession.docker().client().inspectContainerCmd(container).exec();
+            return true;
+        } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            return false;
+        }
+    }
+
     /** What {@code action} printed to the host's {@code System.out} and {@code System.err}, with its result. */
     static <T> Captured<T> capture(Supplier<T> action) {
         PrintStream out = System.out;

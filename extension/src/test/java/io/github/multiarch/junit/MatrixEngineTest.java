@@ -27,7 +27,6 @@ import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -159,15 +158,15 @@ class MatrixEngineTest {
     @Test
     void aBadListFailsTheRunOnceAtDiscoveryNamingTheProblem() {
         RunsOnSetting listener = new RunsOnSetting();
-        assertThatThrownBy(() -> listener.launcherDiscoveryStarted(request("multiarch.runsOn", "s390x,sparc64")))
+        assertThatThrownBy(() -> listener.launcherDiscoveryStarted(Kit.discoveryRequest("multiarch.runsOn", "s390x,sparc64")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("multiarch.runsOn=s390x,sparc64 is not valid: Unknown architecture 'sparc64'."
                         + " Accepted names: amd64");
-        assertThatThrownBy(() -> listener.launcherDiscoveryStarted(request("multiarch.runsOn", "s390x, arm64, s390x")))
+        assertThatThrownBy(() -> listener.launcherDiscoveryStarted(Kit.discoveryRequest("multiarch.runsOn", "s390x, arm64, s390x")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("multiarch.runsOn=s390x, arm64, s390x names s390x twice: name each architecture"
                         + " once (accepted names: amd64");
-        assertThatThrownBy(() -> listener.launcherDiscoveryStarted(request("multiarch.runsOn", "s390x,aarch64,arm64")))
+        assertThatThrownBy(() -> listener.launcherDiscoveryStarted(Kit.discoveryRequest("multiarch.runsOn", "s390x,aarch64,arm64")))
                 .as("an alias is the same architecture").hasMessageContaining("names arm64 twice");
         assertThat(Configuration.runsOn(" s390x , arm64 ")).extracting(a -> a.platform()).containsExactly("s390x", "arm64");
         assertThat(System.getProperty(RunsOnSetting.AUTODETECTION)).isNull();
@@ -204,14 +203,6 @@ class MatrixEngineTest {
         return id.getSegments().stream().filter(s -> s.getType().equals("arch")).findFirst().orElseThrow().getValue();
     }
 
-    private static LauncherDiscoveryRequest request(String... keyValues) {
-        LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request()
-                .enableImplicitConfigurationParameters(false);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            builder.configurationParameter(keyValues[i], keyValues[i + 1]);
-        }
-        return builder.build();
-    }
 
     /** An existing class as it is: no annotation; each test says where it ran. */
     static class Portable {

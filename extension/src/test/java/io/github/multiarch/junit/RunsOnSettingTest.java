@@ -12,8 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 
@@ -74,7 +72,7 @@ class RunsOnSettingTest {
     void theListenerSwitchesAutodetectionOnForThisExtensionAloneAndTakesItBack() {
         RunsOnSetting listener = new RunsOnSetting();
         try {
-            listener.launcherDiscoveryStarted(request("multiarch.runsOn", "s390x"));
+            listener.launcherDiscoveryStarted(Kit.discoveryRequest("multiarch.runsOn", "s390x"));
             assertThat(System.getProperty(RunsOnSetting.AUTODETECTION)).isEqualTo("true");
             assertThat(System.getProperty(RunsOnSetting.AUTODETECTION_INCLUDE)).isEqualTo(RunsOnExtension.class.getName());
         } finally {
@@ -82,13 +80,13 @@ class RunsOnSettingTest {
         }
         // what the build configures is left alone
         try {
-            listener.launcherDiscoveryStarted(request("multiarch.runsOn", "s390x", RunsOnSetting.AUTODETECTION, "true"));
+            listener.launcherDiscoveryStarted(Kit.discoveryRequest("multiarch.runsOn", "s390x", RunsOnSetting.AUTODETECTION, "true"));
             assertThat(System.getProperty(RunsOnSetting.AUTODETECTION)).isNull();
         } finally {
             listener.testPlanExecutionFinished(null);
         }
         // and nothing happens without the setting
-        listener.launcherDiscoveryStarted(request());
+        listener.launcherDiscoveryStarted(Kit.discoveryRequest());
         assertThat(System.getProperty(RunsOnSetting.AUTODETECTION)).isNull();
     }
 
@@ -99,15 +97,15 @@ class RunsOnSettingTest {
         RunsOnSetting listener = new RunsOnSetting();
         try {
             System.clearProperty(HostOrder.RANDOM_SEED);
-            listener.launcherDiscoveryStarted(request());
+            listener.launcherDiscoveryStarted(Kit.discoveryRequest());
             String seed = System.getProperty(HostOrder.RANDOM_SEED);
             assertThat(seed).as("a seed for JUnit's random orderers, from discovery on").matches("[0-9]+");
             listener.testPlanExecutionFinished(null);
-            listener.launcherDiscoveryStarted(request());
+            listener.launcherDiscoveryStarted(Kit.discoveryRequest());
             assertThat(System.getProperty(HostOrder.RANDOM_SEED)).as("one for the JVM, as JUnit's own").isEqualTo(seed);
             // a seed the run sets is its own: left alone
             System.clearProperty(HostOrder.RANDOM_SEED);
-            listener.launcherDiscoveryStarted(request(HostOrder.RANDOM_SEED, "42"));
+            listener.launcherDiscoveryStarted(Kit.discoveryRequest(HostOrder.RANDOM_SEED, "42"));
             assertThat(System.getProperty(HostOrder.RANDOM_SEED)).isNull();
         } finally {
             restore(HostOrder.RANDOM_SEED, seedBefore);
@@ -126,10 +124,10 @@ class RunsOnSettingTest {
     @Test
     void theListenerFailsTheRunOnceForABadValueOrAutodetectionSwitchedOff() {
         RunsOnSetting listener = new RunsOnSetting();
-        assertThatThrownBy(() -> listener.launcherDiscoveryStarted(request("multiarch.runsOn", "sparc64")))
+        assertThatThrownBy(() -> listener.launcherDiscoveryStarted(Kit.discoveryRequest("multiarch.runsOn", "sparc64")))
                 .isInstanceOf(ExtensionConfigurationException.class).hasMessageContaining("Unknown architecture 'sparc64'");
         assertThatThrownBy(() -> listener.launcherDiscoveryStarted(
-                request("multiarch.runsOn", "s390x", RunsOnSetting.AUTODETECTION, "false")))
+                Kit.discoveryRequest("multiarch.runsOn", "s390x", RunsOnSetting.AUTODETECTION, "false")))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("needs JUnit's extension auto-detection, which"
                         + " junit.jupiter.extensions.autodetection.enabled=false switches off");
@@ -142,14 +140,6 @@ class RunsOnSettingTest {
         return Kit.run(testClass, all);
     }
 
-    private static LauncherDiscoveryRequest request(String... keyValues) {
-        LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request()
-                .enableImplicitConfigurationParameters(false);
-        for (int i = 0; i < keyValues.length; i += 2) {
-            builder.configurationParameter(keyValues[i], keyValues[i + 1]);
-        }
-        return builder.build();
-    }
 
     private static List<String> uniqueIds(EngineExecutionResults results) {
         return results.testEvents().finished().stream().map(Event::getTestDescriptor)

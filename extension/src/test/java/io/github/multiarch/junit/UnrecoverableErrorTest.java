@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
@@ -58,21 +57,13 @@ class UnrecoverableErrorTest {
         Event failed = tests.failed().stream().findFirst().orElseThrow();
         assertThat(failed.getTestDescriptor().getDisplayName()).isEqualTo(middle + "()");
         assertThat(results.containerEvents().failed().count()).as("failed containers").isZero();
-        assertThat(reportedJvms(results)).as("the JVMs of the first and the last test").hasSize(2).doesNotHaveDuplicates();
+        assertThat(Kit.reportedJvms(results)).as("the JVMs of the first and the last test").hasSize(2).doesNotHaveDuplicates();
 
         Throwable failure = failed.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow();
         assertThat(failure).isInstanceOf(RemoteThrowable.class);
         assertThat(((RemoteThrowable) failure).originalClassName()).isEqualTo(OutOfMemoryError.class.getName());
         assertThat(failure.toString()).startsWith("java.lang.OutOfMemoryError: ");
         return failure;
-    }
-
-    /** The {@code jvm} entries the fixtures' tests published, in order. */
-    private static List<String> reportedJvms(EngineExecutionResults results) {
-        List<String> jvms = new ArrayList<>();
-        results.allEvents().reportingEntryPublished().map(e -> e.getRequiredPayload(ReportEntry.class))
-                .forEach(entry -> jvms.add(entry.getKeyValuePairs().get("jvm")));
-        return jvms;
     }
 
     /** Publishes which JVM runs the calling test. */
