@@ -41,6 +41,9 @@ final class WarmOverhead {
         Events remote = run.events("warm/remote.events.tsv");
         Stats h1 = stats(host, 2), h2 = stats(host, 3), n1 = stats(host, 4), n2 = stats(host, 5);
         Stats r1 = stats(remote, 2), r2 = stats(remote, 3);
+        if (run.runs("warm.host.jvm") == 0) {
+            return; // not requested (BENCH_FIGURES)
+        }
         if (h1 == null) {
             out.row("2. warm overhead per test, s390x", "not measured (see bench/work/run/warm/host.log)",
                     "", "", TARGET, "NO");
