@@ -285,13 +285,13 @@ CMD $cmd"
 }
 # (each image only when a figure uses it: Maven + JDK for figure 3's baseline, riscv64 for the matrix)
 if [[ " $FIGURES " == *" 3 "* ]]; then
-build_image "$MVN_IMAGE" s390x s390x bookworm openjdk-17-jdk-headless,maven \
-    /usr/lib/jvm/java-17-openjdk-s390x 2 '["mvn","-v"]' || die "cannot build $MVN_IMAGE"
-mvn_v() { ensure_emulators s390x; docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" mvn -v 2>&1; }
-MVN_V=$(mvn_v) || true
-grep -q 'Apache Maven' <<<"$MVN_V" || MVN_V=$(mvn_v) || true
-grep -q 'Apache Maven' <<<"$MVN_V" || die "$MVN_IMAGE: mvn -v does not run: $(tail -n 3 <<<"$MVN_V")"
-meta mvn_image "$MVN_IMAGE: $(sed 's/\x1b\[[0-9;]*m//g' <<<"$MVN_V" | grep -E '^(Apache Maven|Java version)' | cut -d, -f1 | tr '\n' ' ')"
+    build_image "$MVN_IMAGE" s390x s390x bookworm openjdk-17-jdk-headless,maven \
+        /usr/lib/jvm/java-17-openjdk-s390x 2 '["mvn","-v"]' || die "cannot build $MVN_IMAGE"
+    mvn_v() { ensure_emulators s390x; docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" mvn -v 2>&1; }
+    MVN_V=$(mvn_v) || true
+    grep -q 'Apache Maven' <<<"$MVN_V" || MVN_V=$(mvn_v) || true
+    grep -q 'Apache Maven' <<<"$MVN_V" || die "$MVN_IMAGE: mvn -v does not run: $(tail -n 3 <<<"$MVN_V")"
+    meta mvn_image "$MVN_IMAGE: $(sed 's/\x1b\[[0-9;]*m//g' <<<"$MVN_V" | grep -E '^(Apache Maven|Java version)' | cut -d, -f1 | tr '\n' ' ')"
 fi
 RISCV=""; BUILD_WHY=""
 if [[ " $FIGURES " != *" 4 "* ]]; then
@@ -420,10 +420,12 @@ gen_suite() {
 log "preparing projects and Maven repositories under $WORK"
 # The console launcher (figure 1's naive baseline), from Maven Central through Maven.
 CONSOLE_JAR=$M2/org/junit/platform/junit-platform-console-standalone/$JUNIT_VERSION/junit-platform-console-standalone-$JUNIT_VERSION.jar
-[ -f "$CONSOLE_JAR" ] || mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
-    -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_VERSION" -Dtransitive=false >&2
-[ -f "$CONSOLE_JAR" ] || die "cannot get junit-platform-console-standalone $JUNIT_VERSION"
-cp "$CONSOLE_JAR" "$WORK/lib/console.jar"
+if [[ " $FIGURES " == *" 1 "* ]]; then
+    [ -f "$CONSOLE_JAR" ] || mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
+        -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_VERSION" -Dtransitive=false >&2
+    [ -f "$CONSOLE_JAR" ] || die "cannot get junit-platform-console-standalone $JUNIT_VERSION"
+    cp "$CONSOLE_JAR" "$WORK/lib/console.jar"
+fi
 
 # Figures 1-2: the harness project (bench/harness plus 200-test classes), compiled once.
 H=$WORK/harness
