@@ -26,7 +26,7 @@ final class Emulation {
 
     /** bench.Sha64's line: the digest and what the JVM it ran in is. */
     private static final Pattern SHA = Pattern.compile(
-            "bench: sha256 ([0-9a-f]{64}) os\\.arch=(\\S+) java=(\\S+) TieredStopAtLevel=(\\S+) UseSHA=(\\S+)");
+            "bench: sha256 ([0-9a-f]{64}) os\\.arch=(\\S+) java=(\\S+) TieredStopAtLevel=(\\S+) UseSHA=(\\S+) UseSHA256Intrinsics=(\\S+)");
     private static final Pattern QEMU = Pattern.compile("version (\\d+\\.\\d+)(\\.\\d+)?");
 
     /** The rounds of one side: seconds of the successful ones, how many did not succeed. */
@@ -77,7 +77,8 @@ final class Emulation {
             if (m.find()) {
                 digests.computeIfAbsent(m.group(2), k -> new TreeSet<>()).add(m.group(1));
                 jit.computeIfAbsent(m.group(2), k -> new TreeSet<>())
-                        .add(f("java %s, TieredStopAtLevel=%s, UseSHA=%s", m.group(3), m.group(4), m.group(5)));
+                        .add(f("java %s, TieredStopAtLevel=%s, UseSHA=%s, UseSHA256Intrinsics=%s", m.group(3), m.group(4),
+                                m.group(5), m.group(6)));
             }
         }
         TreeSet<String> all = new TreeSet<>();
@@ -92,19 +93,26 @@ final class Emulation {
         } else {
             out.row(label + f(" (median of %d rounds)", n), f("%.2f s", em) + failures,
                     f("natively, in the host JVM: %.2f s", nm), f("%.1fx native", em / nm), "printed per QEMU version",
-                    same ? "- (digests equal)" : "NO: the digests differ or one side printed none");
+                    (same ? "- (digests equal)" : "NO: the digests differ or one side printed none")
+                            + (run.meta.containsKey("qemu_s390x_after") ? " (the s390x entry changed during it)" : ""));
         }
         out.noise(run.busy("cpu.host.jvm"));
 
         out.h("Figure 6: emulation efficiency (a CPU-bound test: SHA-256 of 64 MiB, 3 rounds per class)");
         out.p("- QEMU: " + qemu);
+        String after = run.meta.get("qemu_s390x_after");
+        if (after != null) {
+            out.p("- the s390x entry changed during the measurement (test suites of others on this machine remove and"
+                    + " register emulators); after it: " + after);
+        }
         out.p(f("- s390x, `@RunsOn(\"s390x\")` class in the host JVM, each round's host-side test duration: median %s s"
                 + " (rounds in order: %s)", f("%.2f", em), list(emu.seconds)));
         out.p(f("- natively, the same test in a plain class of the same host JVM, the classes interleaved: median %s s"
                 + " (rounds: %s)", f("%.2f", nm), list(nat.seconds)));
         if (!c1.seconds.isEmpty()) {
             double cm = median(c1.seconds);
-            out.p(f("- natively again, with the emulated JVM's JIT (a host JVM with -XX:TieredStopAtLevel=1 -XX:-UseSHA):"
+            out.p(f("- natively again, with the emulated JVM's JIT (a host JVM with -XX:TieredStopAtLevel=1, C1 only, and"
+                    + " -XX:-UseSHA256Intrinsics):"
                     + " median %.2f s (rounds: %s); s390x / this: %.1fx, the emulator's own share of the ratio", cm,
                     list(c1.seconds), em / cm));
         }
@@ -112,9 +120,14 @@ final class Emulation {
                 String.join("; ", jit.get(arch)))));
         out.p(same ? "- the digests of both sides are equal (and each round asserted bench.Sha64.DIGEST)"
                 : "- the digests are NOT equal on both sides, or a side printed none");
-        out.p("\nThe row's ratio is what a user sees: the host JVM compiles the hashing with C2 and the CPU's SHA"
-                + " instructions, the emulated runtime with C1 only (its -XX:TieredStopAtLevel=1) and no SHA intrinsic."
-                + " The first round of each side includes compiling the hashing code.");
+        if (run.lines("cpu/host.log").stream().anyMatch(l -> l.contains("making a class-data archive"))) {
+            out.p("- NOTE: the runtime made its class-data archive in the background during the s390x rounds (the untimed"
+                    + " runs before did not leave one): those rounds shared the CPUs with it");
+        }
+        out.p("\nThe row's ratio is what a user sees: the host JVM compiles the hashing with C2 and its SHA-256"
+                + " intrinsic (the CPU's SHA instructions where it has them), the emulated runtime with C1 only (its"
+                + " -XX:TieredStopAtLevel=1), and its JVM has no SHA-256 intrinsic under QEMU (bench/qemu-versions.sh reads"
+                + " UseSHA256Intrinsics=false there). The first round of each side includes compiling the hashing code.");
         qemuVersions(run, out, version);
     }
 

@@ -42,11 +42,12 @@ final class Sha64 {
         HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         System.out.println("bench: sha256 " + hex + " os.arch=" + System.getProperty("os.arch")
                 + " java=" + System.getProperty("java.vm.version")
-                + " TieredStopAtLevel=" + option(vm, "TieredStopAtLevel") + " UseSHA=" + option(vm, "UseSHA"));
+                + " TieredStopAtLevel=" + option(vm, "TieredStopAtLevel") + " UseSHA=" + option(vm, "UseSHA")
+                + " UseSHA256Intrinsics=" + option(vm, "UseSHA256Intrinsics")); // (diagnostic: "?" unless unlocked)
         assertEquals(DIGEST, hex, "SHA-256 of the 64 MiB");
     }
 
-    /** A VM option's value, "?" where this JVM has no such option. */
+    /** A VM option's value, "?" where this JVM has no such option or does not show it. */
     private static String option(HotSpotDiagnosticMXBean vm, String name) {
         try {
             return vm.getVMOption(name).getValue();
