@@ -2,7 +2,8 @@
 # Issue #5's benchmark: what @RunsOn costs, each figure next to a baseline measured in the same
 # run, on this machine. Not part of the default test run.
 #
-#   bench/run.sh            # everything (about 15 min with the images cached)
+#   bench/run.sh            # figures 1-6 (about 15 min with the images cached)
+#   BENCH_FIGURES="1 2 3 4 6 7" REAL_SUITE_CONTAINER=1 bench/run.sh   # every figure of issue 13
 #
 # Needs what the README's set-up gives (tools/setup.sh: engine, QEMU bundle, JRE images) and the
 # extension installed in ~/.m2 (mvn -B -ntp -q install -pl extension -am -DskipTests).
@@ -13,7 +14,8 @@
 #
 # Environment: BENCH_REPEATS (3) repeats of each cold-start measurement; BENCH_SUITE_REPEATS (3)
 # rounds of figure 3 (harness, container baseline and native reference, interleaved; medians);
-# BENCH_FIGURES ("1 2 3 4") which figures to measure (5, memory, is sampled during 3 and 4);
+# BENCH_FIGURES ("1 2 3 4 6") which figures to measure (5, memory, is sampled during 3 and 4; 7,
+# bench/real-suite.sh, is opt-in: it takes over 10 min, REAL_SUITE_* settings pass through);
 # BENCH_RETRY_IMAGES=1 retries an image build that failed before; BENCH_MATRIX_PARALLELISM
 # (the number of matrix classes) JUnit's fixed parallelism in the matrix run;
 # BENCH_MATRIX_SEQUENTIAL (1) also runs the matrix without parallel classes, for the breakdown.
@@ -26,7 +28,7 @@ WORK=$BENCH/work
 RUN=$WORK/run
 REPEATS=${BENCH_REPEATS:-3}
 SUITE_REPEATS=${BENCH_SUITE_REPEATS:-3}
-FIGURES=${BENCH_FIGURES-1 2 3 4}
+FIGURES=${BENCH_FIGURES-1 2 3 4 6}
 MATRIX_SEQUENTIAL=${BENCH_MATRIX_SEQUENTIAL:-1}
 VERSION=$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
 JUNIT_VERSION=6.1.3
@@ -80,7 +82,10 @@ cleanup() {
           | while read -r id pid; do case " $pids $OUR_JVMS " in *" $pid "*) echo "$id" ;; esac; done)
     # JVMs and builds first (SIGTERM: their shutdown hooks remove their runtimes)
     [ -z "${pids// /}" ] || kill $pids 2>/dev/null || true
-    ids="$ids $(docker ps -aq --filter "label=io.github.multiarch.bench.run=$$" 2>/dev/null)"
+    # containers of this run, and of scripts it started (bench/real-suite.sh labels them with its own pid)
+    ids="$ids $(docker ps -a --no-trunc --filter label=io.github.multiarch.bench.run \
+          --format '{{.ID}} {{.Label "io.github.multiarch.bench.run"}}' 2>/dev/null \
+          | while read -r id run; do case " $$ $pids " in *" $run "*) echo "$id" ;; esac; done)"
     [ -z "${ids// /}" ] || docker rm -f $ids >/dev/null 2>&1 || true
     [ -z "$REPORT_CLASSES" ] || rm -rf "$REPORT_CLASSES"
     exit $rc
@@ -108,7 +113,7 @@ done
 REPORT_CLASSES=$(mktemp -d "$WORK/report-classes.XXXXXX")
 javac -d "$REPORT_CLASSES" --release 17 "$BENCH"/report/*.java || die "bench/report/ does not compile"
 START_MS=$(now_ms)
-rm -rf "$RUN"; mkdir -p "$RUN/cold" "$RUN/warm" "$RUN/suite" "$WORK/images" "$WORK/lib"
+rm -rf "$RUN"; mkdir -p "$RUN/cold" "$RUN/warm" "$RUN/suite" "$RUN/cpu" "$WORK/images" "$WORK/lib"
 : >"$RUN/times.tsv"; : >"$RUN/meta.tsv"; : >"$RUN/mem.tsv"
 meta started "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 meta commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
@@ -155,6 +160,7 @@ foreign_containers() { # containers on the engine that this run did not start
     docker ps --format '{{.ID}}|{{.Label "io.github.multiarch.bench.run"}}|{{.Label "io.github.multiarch.pid"}}' 2>/dev/null \
         | while IFS='|' read -r id run pid; do
             [ "$run" = $$ ] && continue
+            [[ "$run" =~ ^[0-9]+$ ]] && is_ours "$run" && continue   # bench/real-suite.sh's (figure 7)
             [[ "$pid" =~ ^[0-9]+$ ]] && is_ours "$pid" && continue
             echo "$id"
           done
@@ -277,15 +283,20 @@ CMD $cmd"
     [ "$(docker image inspect --format '{{.Architecture}}' "$tag")" = "$plat" ] || die "$tag is not a $plat image"
     log "$tag built in $(secs "$t0" "$(now_ms)") s"
 }
-build_image "$MVN_IMAGE" s390x s390x bookworm openjdk-17-jdk-headless,maven \
-    /usr/lib/jvm/java-17-openjdk-s390x 2 '["mvn","-v"]' || die "cannot build $MVN_IMAGE"
-mvn_v() { ensure_emulators s390x; docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" mvn -v 2>&1; }
-MVN_V=$(mvn_v) || true
-grep -q 'Apache Maven' <<<"$MVN_V" || MVN_V=$(mvn_v) || true
-grep -q 'Apache Maven' <<<"$MVN_V" || die "$MVN_IMAGE: mvn -v does not run: $(tail -n 3 <<<"$MVN_V")"
-meta mvn_image "$MVN_IMAGE: $(sed 's/\x1b\[[0-9;]*m//g' <<<"$MVN_V" | grep -E '^(Apache Maven|Java version)' | cut -d, -f1 | tr '\n' ' ')"
+# (each image only when a figure uses it: Maven + JDK for figure 3's baseline, riscv64 for the matrix)
+if [[ " $FIGURES " == *" 3 "* ]]; then
+    build_image "$MVN_IMAGE" s390x s390x bookworm openjdk-17-jdk-headless,maven \
+        /usr/lib/jvm/java-17-openjdk-s390x 2 '["mvn","-v"]' || die "cannot build $MVN_IMAGE"
+    mvn_v() { ensure_emulators s390x; docker run --rm --platform linux/s390x --label "io.github.multiarch.bench.run=$$" "$MVN_IMAGE" mvn -v 2>&1; }
+    MVN_V=$(mvn_v) || true
+    grep -q 'Apache Maven' <<<"$MVN_V" || MVN_V=$(mvn_v) || true
+    grep -q 'Apache Maven' <<<"$MVN_V" || die "$MVN_IMAGE: mvn -v does not run: $(tail -n 3 <<<"$MVN_V")"
+    meta mvn_image "$MVN_IMAGE: $(sed 's/\x1b\[[0-9;]*m//g' <<<"$MVN_V" | grep -E '^(Apache Maven|Java version)' | cut -d, -f1 | tr '\n' ' ')"
+fi
 RISCV=""; BUILD_WHY=""
-if ensure_emulators riscv64 \
+if [[ " $FIGURES " != *" 4 "* ]]; then
+    : # no matrix, no riscv64
+elif ensure_emulators riscv64 \
     && build_image "$RISCV_IMAGE" riscv64 riscv64 trixie openjdk-21-jre-headless \
         /usr/lib/jvm/java-21-openjdk-riscv64 1 '["java","-version"]' once; then
     if docker run --rm --platform linux/riscv64 --label "io.github.multiarch.bench.run=$$" "$RISCV_IMAGE" \
@@ -409,10 +420,12 @@ gen_suite() {
 log "preparing projects and Maven repositories under $WORK"
 # The console launcher (figure 1's naive baseline), from Maven Central through Maven.
 CONSOLE_JAR=$M2/org/junit/platform/junit-platform-console-standalone/$JUNIT_VERSION/junit-platform-console-standalone-$JUNIT_VERSION.jar
-[ -f "$CONSOLE_JAR" ] || mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
-    -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_VERSION" -Dtransitive=false >&2
-[ -f "$CONSOLE_JAR" ] || die "cannot get junit-platform-console-standalone $JUNIT_VERSION"
-cp "$CONSOLE_JAR" "$WORK/lib/console.jar"
+if [[ " $FIGURES " == *" 1 "* ]]; then
+    [ -f "$CONSOLE_JAR" ] || mvn -B -ntp -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:get \
+        -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_VERSION" -Dtransitive=false >&2
+    [ -f "$CONSOLE_JAR" ] || die "cannot get junit-platform-console-standalone $JUNIT_VERSION"
+    cp "$CONSOLE_JAR" "$WORK/lib/console.jar"
+fi
 
 # Figures 1-2: the harness project (bench/harness plus 200-test classes), compiled once.
 H=$WORK/harness
@@ -461,12 +474,16 @@ prime() { # prime DIR [mvn options]: an online build whose only purpose is to fi
     rm -rf "$dir/target"
 }
 MARK=$(sha256sum "$S/plain/pom.xml" "$S/s390x/pom.xml" | sha256sum | cut -c1-16)
-if [ ! -f "$WORK/m2-container/.primed-$MARK" ]; then
+if [[ " $FIGURES " != *" 3 "* && " $FIGURES " != *" 4 "* ]]; then
+    : # no generated project is built
+elif [ ! -f "$WORK/m2-container/.primed-$MARK" ]; then
     log "priming $WORK/m2-container (native online build of the plain project)"
     prime "$S/plain" -Dmaven.repo.local="$WORK/m2-container"
     touch "$WORK/m2-container/.primed-$MARK"
 fi
-if [ ! -f "$WORK/.host-primed-$MARK" ]; then
+if [[ " $FIGURES " != *" 3 "* && " $FIGURES " != *" 4 "* ]]; then
+    : # no generated project is built
+elif [ ! -f "$WORK/.host-primed-$MARK" ]; then
     log "priming $M2 for the host builds"
     prime "$S/plain"
     (cd "$S/s390x" && mvn -B -ntp -q test-compile >&2 && rm -rf target) || die "priming $S/s390x failed"
@@ -563,14 +580,23 @@ wait_for_trainings() { # the detached class-data archive trainings, up to 15 min
 }
 rm -rf "$CDS_DIR"; mkdir -p "$CDS_DIR"
 log "class-data archives: one untimed run per class path makes them (in $CDS_DIR)"
-if [[ " $FIGURES " == *" 1 "* || " $FIGURES " == *" 2 "* ]]; then
+if [[ " $FIGURES " == *" 1 "* || " $FIGURES " == *" 2 "* || " $FIGURES " == *" 6 "* ]]; then
+    # (the harness's class path: figures 1, 2 and 6 run their @RunsOn classes from it)
     t0=$(now_ms); rc=0
     java -Dmultiarch.cds.dir="$CDS_DIR" -cp "$HCP" bench.Bench "$RUN/cold/first.events.tsv" "$RUN/cold/first.err.tsv" \
         bench.ColdS390x >"$RUN/cold/first.log" 2>&1 || rc=$?
     record cold.first "$(secs "$t0" "$(now_ms)")" $rc "$t0"
     # (the training finishes in its own container after the JVM's exit: wait for it, untimed)
     wait_for_trainings
-    ls "$CDS_DIR"/*.jsa >/dev/null 2>&1 || log "  no archive made for figure 1 (see $RUN/cold/first.log)"
+    if ! ls "$CDS_DIR"/*.jsa >/dev/null 2>&1; then
+        # once more, untimed (seen: a training's container gone mid-way on a machine shared with test
+        # suites); else the first measured run makes the archive, in the background of its tests
+        log "  no archive made by the first run (see $RUN/cold/first.log): once more"
+        java -Dmultiarch.cds.dir="$CDS_DIR" -cp "$HCP" bench.Bench "$RUN/cold/again.events.tsv" "$RUN/cold/again.err.tsv" \
+            bench.ColdS390x >"$RUN/cold/again.log" 2>&1 || true
+        wait_for_trainings
+        ls "$CDS_DIR"/*.jsa >/dev/null 2>&1 || log "  no archive made for the harness's class path (see $RUN/cold/again.log)"
+    fi
 fi
 if [[ " $FIGURES " == *" 3 "* || " $FIGURES " == *" 4 "* ]]; then
     for a in $ARCHES; do
@@ -711,6 +737,81 @@ if [[ " $FIGURES " == *" 4 "* ]]; then
     if [ "$MULTI" = 1 ]; then
         mem_start matrix.multi; mvn_suite matrix.multi "$S/matrix-multi"; mem_stop
     fi
+fi
+
+# ---- figure 6: emulation efficiency -------------------------------------------------------
+if [[ " $FIGURES " == *" 6 "* ]]; then
+    # Which QEMU runs it: the interpreter of the s390x binfmt_misc entry, and its --version: the
+    # file itself when the host has it, else the file at that path in the bundle image named by it
+    # (/usr/libexec/multiarch-qemu-bundle/<version>-<arch>/; with flag F the kernel runs the copy it
+    # opened at registration, the same unless that image was rebuilt since). Read before and after
+    # the measurement: test suites of others on this machine may remove and register it meanwhile.
+    s390x_entry() { # "INTERPRETER (flags FLAGS)" of the entry, or "no binfmt_misc entry"
+        local f=/proc/sys/fs/binfmt_misc/qemu-s390x
+        [ -f "$f" ] && echo "$(sed -n 's/^interpreter //p' "$f") (flags $(sed -n 's/^flags: //p' "$f"))" \
+            || echo "no binfmt_misc entry"
+    }
+    qemu_version() { # qemu_version INTERPRETER: the first line of its --version, or nothing
+        local v="" dir
+        if [ -x "$1" ]; then
+            v=$("$1" --version 2>/dev/null | sed -n 1p) || true
+        elif [[ "$1" == /usr/libexec/multiarch-qemu-bundle/*/* ]]; then
+            dir=${1#/usr/libexec/multiarch-qemu-bundle/}; dir=${dir%%/*}   # <version>-<arch>
+            v=$(docker_run --entrypoint "$1" "multiarch-qemu-bundle:${dir%-*}" --version 2>/dev/null | sed -n 1p) || true
+            [ -z "$v" ] || v="$v (multiarch-qemu-bundle:${dir%-*}'s file)"
+        fi
+        echo "$v"
+    }
+    ensure_emulators s390x || true
+    entry_before=$(s390x_entry)
+    qemu_v=$(qemu_version "${entry_before%% (flags*}")
+    meta qemu_s390x "$entry_before: ${qemu_v:-its --version could not be read}"
+    meta qemu_versions_file "$BENCH/results/qemu-versions.txt"
+    # The CPU-bound test (bench.Sha64: SHA-256 of 64 MiB, 3 rounds per class), on s390x and in a
+    # plain class of the same host JVM, the classes interleaved; each round is timed by the host
+    # JUnit's test duration (the report reads the events), each prints its digest.
+    log "figure 6: SHA-256 of 64 MiB, natively and on s390x (${qemu_v:-QEMU version not read}), $REPEATS x 3 rounds each (interleaved)"
+    classes=()
+    for i in $(seq 1 "$REPEATS"); do classes+=(bench.ShaPlain bench.ShaS390x); done
+    settle
+    rc=0; t0=$(now_ms)
+    java -Dmultiarch.cds.dir="$CDS_DIR" -cp "$HCP" bench.Bench "$RUN/cpu/host.events.tsv" "$RUN/cpu/host.err.tsv" \
+        "${classes[@]}" >"$RUN/cpu/host.log" 2>&1 &
+    jpid=$!; OUR_JVMS="$OUR_JVMS$jpid "
+    wait $jpid || rc=$?
+    record cpu.host.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
+    wait_no_runtime $jpid
+    entry_after=$(s390x_entry)
+    [ "$entry_after" = "$entry_before" ] || meta qemu_s390x_after \
+        "$entry_after: $(qemu_version "${entry_after%% (flags*}" | sed 's/^$/its --version could not be read/')"
+    log "  natively and on s390x: $(secs "$t0" "$(now_ms)") s (exit $rc)"
+    [ $rc = 0 ] || { grep -v '^bench: sha256 ' "$RUN/cpu/host.log" | tail -n 20 | sed 's/^/    /' >&2; }
+    # For the breakdown: the native rounds again with the emulated JVM's JIT (C1 only, as the
+    # runtime's -XX:TieredStopAtLevel=1; no SHA-256 intrinsic, which the s390x JVM under QEMU lacks)
+    classes=()
+    for i in $(seq 1 "$REPEATS"); do classes+=(bench.ShaPlain); done
+    settle
+    rc=0; t0=$(now_ms)
+    java -XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-UseSHA256Intrinsics -cp "$HCP" bench.Bench "$RUN/cpu/c1.events.tsv" "$RUN/cpu/c1.err.tsv" \
+        "${classes[@]}" >"$RUN/cpu/c1.log" 2>&1 || rc=$?
+    record cpu.c1.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
+    log "  natively with C1 and no SHA-256 intrinsic: $(secs "$t0" "$(now_ms)") s (exit $rc)"
+fi
+
+# ---- figure 7: a real third-party suite (opt-in) -------------------------------------------
+# bench/real-suite.sh as it is (its own legs, checks and report; REAL_SUITE_* pass through); its
+# results file goes into this run's directory, not over bench/results/real-suite.txt (a run
+# kept on purpose, with its own notes); the report reads the figures from it.
+if [[ " $FIGURES " == *" 7 "* ]]; then
+    meta real_suite_results "$RUN/real-suite.txt"
+    log "figure 7: bench/real-suite.sh (about 10 min; REAL_SUITE_CONTAINER=${REAL_SUITE_CONTAINER:-0}:" \
+        "$([ "${REAL_SUITE_CONTAINER:-0}" = 1 ] && echo 'with' || echo 'without') the whole build in an s390x container)"
+    settle
+    rc=0; t0=$(now_ms)
+    REAL_SUITE_RESULTS=$RUN/real-suite.txt bash "$BENCH/real-suite.sh" >"$RUN/real-suite.log" 2>&1 || rc=$?
+    record real.suite "$(secs "$t0" "$(now_ms)")" $rc "$t0"
+    log "  real-suite.sh: $(secs "$t0" "$(now_ms)") s (exit $rc; log $RUN/real-suite.log)"
+    [ $rc = 0 ] || tail -n 20 "$RUN/real-suite.log" | sed 's/^/    /' >&2
 fi
 
 meta duration_s "$(secs "$START_MS" "$(now_ms)")"

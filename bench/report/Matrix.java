@@ -70,8 +70,8 @@ final class Matrix {
             return;
         }
         boolean ok = all && m[1] == 0;
-        out.row(label, s(m[0]) + (m[1] == 0 ? "" : " (FAILED)"), base, ok ? f("%.2fx", m[0] / sum) : "", "<= 0.6x the sum",
-                yes(ok && m[0] / sum <= 0.6));
+        out.row(label, s(m[0]) + (m[1] == 0 ? "" : " (FAILED)"), base, ok ? f("%.2fx", m[0] / sum) : "", "<= 0.5x the sum",
+                yes(ok && m[0] / sum <= 0.5));
         List<String> names = new ArrayList<>(List.of(name));
         run.arches().forEach(a -> names.add("suite." + a));
         out.noise(run.busy(names.toArray(new String[0])));

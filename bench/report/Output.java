@@ -50,7 +50,7 @@ final class Output {
         sb.append("Run: ").append(meta.getOrDefault("started", "?")).append(", commit ").append(meta.getOrDefault("commit", "?"))
                 .append(", benchmark took ").append(s(Double.parseDouble(meta.getOrDefault("duration_s", "NaN")))).append("\n");
         for (String k : List.of("WARNING", "WARNING (binfmt)", "host", "docker", "host_java", "host_maven", "mvn_image",
-                "arches", "riscv64", "binfmt_at_start", "matrix_parallelism")) {
+                "arches", "riscv64", "binfmt_at_start", "matrix_parallelism", "qemu_s390x")) {
             if (meta.containsKey(k)) {
                 sb.append("- ").append(k).append(": ").append(meta.get(k)).append("\n");
             }
@@ -59,7 +59,7 @@ final class Output {
     }
 
     String markdown() {
-        StringBuilder sb = new StringBuilder("# multiarch benchmark (issue #5): latest results\n\n");
+        StringBuilder sb = new StringBuilder("# multiarch benchmark (issues #5 and #13): latest results\n\n");
         sb.append("Produced by `bench/run.sh` (one run, one machine; every baseline measured in the same run).\n\n");
         sb.append(header()).append("\n");
         sb.append("| figure | harness | baseline | ratio | target | met |\n|---|---|---|---|---|---|\n");
@@ -78,8 +78,13 @@ final class Output {
             linux/s390x container with Maven and a JDK. 4, the suite on every architecture in one
             `mvn -o test` (4a: per-architecture copies of the classes, JUnit's parallel class execution as
             configured; 4b: the same with @Execution(CONCURRENT) on the classes; 4c: the extension's own
-            matrix, @RunsOn with every architecture), against the sum of the single-architecture runs. 5, peak resident memory (cgroup total_rss) of each runtime container during its
-            single-architecture suite run.
+            matrix, @RunsOn with every architecture), against the sum of the single-architecture runs. 5, peak
+            resident memory (cgroup total_rss) of each runtime container during its single-architecture suite
+            run. 6, a CPU-bound test (SHA-256 of 64 MiB, 3 rounds per class) in an `@RunsOn("s390x")` class
+            against the same test in a plain class of the same host JVM, each round the host JUnit's test
+            duration; the QEMU that ran it is named. 7 (opt-in), bench/real-suite.sh's Apache Commons Text
+            suite: `mvn test` on s390x against natively, against the whole build inside an s390x container
+            (REAL_SUITE_CONTAINER=1), and the runtime's peak memory.
             """);
         sb.append("\n## Breakdown\n").append(details);
         return sb.toString();

@@ -11,8 +11,8 @@ import java.nio.file.Path;
  * the same as Markdown. run.sh compiles this directory and runs {@code report.Report RUN OUT.md}.
  *
  * <p>{@link RunData} reads the run; each figure ({@link ColdStart}, {@link WarmOverhead},
- * {@link WholeSuite}, {@link Matrix}, {@link Memory}) adds its table rows and breakdown to an
- * {@link Output}, which renders both forms.
+ * {@link WholeSuite}, {@link Matrix}, {@link Memory}, {@link Emulation}, {@link RealSuite}) adds its
+ * table rows and breakdown to an {@link Output}, which renders both forms.
  */
 public final class Report {
 
@@ -24,6 +24,8 @@ public final class Report {
         WholeSuite.report(run, out);
         Matrix.report(run, out);
         Memory.report(run, out);
+        Emulation.report(run, out);
+        RealSuite.report(run, out);
         Files.writeString(Path.of(args[1]), out.markdown(), StandardCharsets.UTF_8);
         System.out.println(out.text());
     }

@@ -19,6 +19,9 @@ final class WarmOverhead {
     private record Stats(int n, double median, double p95, double mean, double perTestWhole, double first) {
     }
 
+    /** Issue 13's target: both must hold. */
+    private static final String TARGET = "<= 5 ms median and <= 15 ms p95";
+
     private WarmOverhead() {
     }
 
@@ -38,16 +41,19 @@ final class WarmOverhead {
         Events remote = run.events("warm/remote.events.tsv");
         Stats h1 = stats(host, 2), h2 = stats(host, 3), n1 = stats(host, 4), n2 = stats(host, 5);
         Stats r1 = stats(remote, 2), r2 = stats(remote, 3);
+        if (run.runs("warm.host.jvm") == 0) {
+            return; // not requested (BENCH_FIGURES)
+        }
         if (h1 == null) {
             out.row("2. warm overhead per test, s390x", "not measured (see bench/work/run/warm/host.log)",
-                    "", "", "<= 15 ms median", "NO");
+                    "", "", TARGET, "NO");
             return;
         }
         out.row("2. warm overhead per test, s390x: median (p95)",
                 f("%.1f ms (p95 %.1f)", h1.median, h1.p95),
                 r1 == null ? "not measured" : f("JUnit alone in a warm s390x JVM: %.1f ms (p95 %.1f)",
                         r1.median, r1.p95),
-                r1 == null ? "" : f("%.1fx", h1.median / r1.median), "<= 15 ms median", yes(h1.median <= 15));
+                r1 == null ? "" : f("%.1fx", h1.median / r1.median), TARGET, yes(h1.median <= 5 && h1.p95 <= 15));
         out.noise(run.busy("warm.host.jvm", "warm.remote.jvm"));
         out.h("Figure 2: warm overhead per test (200 empty tests, host-side executionStarted -> executionFinished)");
         out.p("The tests are empty, so the whole host-side duration of a test is the harness's cost on top of the body."

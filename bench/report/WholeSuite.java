@@ -28,7 +28,7 @@ final class WholeSuite {
                 h == null ? "not measured" : s(h[0]) + (h[1] == 0 ? "" : " (FAILED)"),
                 c == null ? "not measured" : "mvn -o test inside an s390x container: " + s(c[0])
                         + (c[1] == 0 ? "" : " (FAILED)"),
-                ok ? f("%.2fx faster", c[0] / h[0]) : "", ">= 4x faster", yes(ok && c[0] / h[0] >= 4));
+                ok ? f("%.2fx faster", c[0] / h[0]) : "", ">= 6x faster", yes(ok && c[0] / h[0] >= 6));
         out.noise(run.busy("suite.s390x", "suite.container"));
         out.h("Figure 3: whole suite (where the time goes, from Maven's timestamps)");
         out.p(f("Runs, interleaved: harness %s; container %s; native %s. The breakdowns below are of the last round.",
