@@ -5,17 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.multiarch.junit.internal.runtime.Classpath;
 import io.github.multiarch.junit.internal.docker.Docker;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,13 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  * The class-data archive end to end, in host JVMs that have the extension as a jar, as its users
  * have it (in this build it is a directory, which gets no archive): the first run makes the
  * archive in the background, the next runtime maps it (its JVM says so, from its own memory
- * map), and an archive the JVM does not take is deleted while the test still passes.
+ * map), and an archive the JVM does not take is deleted while the test still passes. The class
+ * path is an Apache-style project's: a class directory with {@code META-INF/LICENSE.txt} and a
+ * resource that a later jar holds too; in every run the remote test finds what the host finds
+ * ({@link Lookups}). A class file in a directory and in a later jar gets no archive.
  */
 class ClassDataArchiveTest {
+
+    /** Where the runtime JVM logs where each class came from ({@code multiarch.jvm.args}, so the training's JVM too). */
+    private static final String CLASS_LOAD_LOG = "/tmp/multiarch-class-load.log";
 
     @TempDir
     static Path work;
     private static List<Path> classpath;
+    private static Path testClasses;
 
     /** This build's class path with the extension's classes packed into a jar. */
     @BeforeAll
@@ -51,15 +65,43 @@ class ClassDataArchiveTest {
             classpath.add(p.equals(classes.toAbsolutePath().normalize()) ? jar : p);
         }
         assertThat(classpath).contains(jar);
+        testClasses = Path.of(Lookups.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(testClasses).isDirectory();
+        assertThat(classpath.get(0)).isEqualTo(testClasses);
     }
 
     @Test
-    void theFirstRunMakesTheArchiveTheNextRuntimeMapsItAndOneItCannotTakeIsDeleted() throws Exception {
-        Path cache = work.resolve("cds");
-        String dir = "multiarch.cds.dir=" + cache;
+    void anApacheStyleClassPathGetsTheArchiveAndEveryLookupIsTheHosts() throws Exception {
+        // target/classes with the files every Apache project has in its jars too, right after
+        // target/test-classes; the jar that has them as well comes later on the class path
+        Path apache = work.resolve("apache/target/classes");
+        write(apache.resolve("META-INF/LICENSE.txt"), "the directory's licence");
+        write(apache.resolve("META-INF/NOTICE.txt"), "the directory's notice");
+        write(apache.resolve("multiarch-cds-probe.txt"), "the directory's probe");
+        Path licensed = work.resolve("apache/commons-licensed.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(licensed))) {
+            for (String[] e : List.of(new String[] {"META-INF/LICENSE.txt", "the jar's licence"},
+                    new String[] {"META-INF/NOTICE.txt", "the jar's notice"},
+                    new String[] {"multiarch-cds-probe.txt", "the jar's probe"})) {
+                out.putNextEntry(new JarEntry(e[0]));
+                out.write(e[1].getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        List<Path> cp = new ArrayList<>(classpath);
+        cp.add(1, apache);
+        cp.add(licensed);
 
-        String first = run(dir);
-        assertThat(first).contains("FINISHED passes() SUCCESSFUL", "making a class-data archive for later runs");
+        String host = hostLookups(cp);
+        assertThat(host).contains("META-INF/LICENSE.txt -> file:" + apache + "/META-INF/LICENSE.txt = the directory's"
+                + " licence", "  jar:file:" + licensed + "!/META-INF/LICENSE.txt");
+        List<String> probe = List.of("-Dcds.probe.expected=" + host, "-Dcds.probe.dir=" + apache);
+        Path cache = work.resolve("cds");
+        String[] params = {"multiarch.cds.dir=" + cache,
+                "multiarch.jvm.args=-Xlog:class+load=info:file=" + CLASS_LOAD_LOG};
+
+        String first = run(cp, probe, Lookups.class, params);
+        assertThat(first).contains("FINISHED lookUp() SUCCESSFUL", "making a class-data archive for later runs");
         // The host JVM does not wait for the training at exit: its container finishes the archive
         // on its own and then removes itself.
         await("the detached training to make the archive").atMost(Duration.ofMinutes(5))
@@ -74,21 +116,68 @@ class ClassDataArchiveTest {
         }
         assertThat(Files.size(archives.get(0))).isGreaterThan(1_000_000);
 
-        String second = run(dir);
-        assertThat(second).contains("FINISHED passes() SUCCESSFUL", "class-data archive in use")
-                .doesNotContain("making a class-data archive");
+        Path written = testClasses.resolve("io/github/multiarch/junit/cds-probe-written.txt");
+        Path topLevel = testClasses.resolve("cds-probe-top-level.txt");
+        try {
+            List<String> linked = new ArrayList<>(probe);
+            linked.add("-Dcds.probe.linked=true");
+            String second = run(cp, linked, Lookups.class, params);
+            assertThat(second).contains("FINISHED lookUp() SUCCESSFUL", "class-data archive in use")
+                    .doesNotContain("making a class-data archive");
+            assertThat(written).as("written into a subdirectory of target/test-classes: through its link")
+                    .hasContent("written on s390x");
+            assertThat(topLevel).as("a new top-level file of target/test-classes: in the container's tmpfs only")
+                    .doesNotExist();
+        } finally {
+            Files.deleteIfExists(written);
+            Files.deleteIfExists(topLevel);
+        }
 
         Files.write(archives.get(0), new byte[4096]); // not an archive any more: the JVM ignores it
-        String third = run(dir);
-        assertThat(third).contains("FINISHED passes() SUCCESSFUL", "was not taken by the JVM: deleted");
+        String third = run(cp, probe, Lookups.class, params);
+        assertThat(third).contains("FINISHED lookUp() SUCCESSFUL", "was not taken by the JVM: deleted");
         assertThat(archives(cache)).isEmpty();
     }
 
-    private static String run(String... params) throws Exception {
-        try (HostJvm host = HostJvm.start(List.of(), classpath, CleanupTest.Quick.class, params)) {
+    @Test
+    void aClassFileInADirectoryAndInALaterJarGetsNoArchive() throws Exception {
+        String quick = CleanupTest.Quick.class.getName().replace('.', '/') + ".class";
+        Path clash = work.resolve("clash.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(clash))) {
+            out.putNextEntry(new JarEntry(quick));
+            Files.copy(testClasses.resolve(quick), out);
+            out.closeEntry();
+        }
+        List<Path> cp = new ArrayList<>(classpath);
+        cp.add(clash);
+        Path cache = work.resolve("cds-clash");
+
+        String output = run(cp, List.of(), CleanupTest.Quick.class, "multiarch.cds.dir=" + cache);
+        assertThat(output).contains("FINISHED passes() SUCCESSFUL", "no class-data archive: " + quick
+                + " is both in the class path directory " + testClasses + " and in the later jar " + clash
+                + ": the archive would serve the jar's class");
+        assertThat(cache).doesNotExist();
+    }
+
+    /** What {@link Lookups} finds in a JVM of the host with {@code cp}. */
+    private static String hostLookups(List<Path> cp) throws Exception {
+        Process java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                String.join(File.pathSeparator, cp.stream().map(Path::toString).toList()), Lookups.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(java.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(java.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    private static String run(List<Path> cp, List<String> jvmOptions, Class<?> test, String... params) throws Exception {
+        long t0 = System.nanoTime();
+        try (HostJvm host = HostJvm.start(List.of(), jvmOptions, cp, test, params)) {
             assertThat(host.process.waitFor(5, TimeUnit.MINUTES)).as("host JVM finished").isTrue();
             String output = host.output();
-            System.out.println(output.lines().filter(l -> l.contains("[multiarch]")).reduce("", (a, b) -> a + b + "\n"));
+            System.out.printf("host JVM of %s: %.1f s%n%s", test.getSimpleName(), (System.nanoTime() - t0) / 1e9,
+                    output.lines().filter(l -> l.contains("[multiarch]") || l.startsWith("FINISHED"))
+                            .reduce("", (a, b) -> a + b + "\n"));
             return output;
         }
     }
@@ -99,4 +188,84 @@ class ClassDataArchiveTest {
         }
     }
 
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
+    /**
+     * What a class path answers: run natively ({@link #main}, the host's answers) and as a remote
+     * test, which fails unless the s390x JVM answers the same ({@code cds.probe.expected}): every
+     * resource and class as the host's class loader finds it, in the host's order. With
+     * {@code cds.probe.linked} it also shows that the archive served a jar's class while the
+     * directories come first, where a resource's real file is, and where writes land.
+     */
+    @RunsOn("s390x")
+    public static class Lookups {
+
+        public static void main(String[] args) throws IOException {
+            System.out.print(lookups());
+        }
+
+        @Test
+        void lookUp() throws Exception {
+            String expected = System.getProperty("cds.probe.expected");
+            Assumptions.assumeTrue(expected != null, "run by ClassDataArchiveTest");
+            Assertions.assertEquals("s390x", System.getProperty("os.arch"));
+            Path dir = Path.of(System.getProperty("cds.probe.dir"));
+            URL license = ClassLoader.getSystemClassLoader().getResource("META-INF/LICENSE.txt");
+            Assertions.assertEquals("file:" + dir + "/META-INF/LICENSE.txt", String.valueOf(license));
+            Assertions.assertEquals("the directory's licence", read(license));
+            Assertions.assertEquals(expected, lookups());
+            if (!Boolean.getBoolean("cds.probe.linked")) {
+                return;
+            }
+            List<String> log = Files.readAllLines(Path.of(CLASS_LOAD_LOG));
+            Assertions.assertTrue(log.stream().anyMatch(l -> l.endsWith(" " + Assertions.class.getName()
+                    + " source: shared objects file (top)")), "a jar's class from the archive: " + find(log, "Assertions"));
+            Path testClasses = Path.of(Lookups.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Assertions.assertTrue(log.stream().anyMatch(l -> l.endsWith(" " + Lookups.class.getName() + " source: file:"
+                    + testClasses + "/")), "a directory's class from the directory: " + find(log, "Lookups"));
+            Assertions.assertTrue(new File(license.toURI()).getCanonicalPath().startsWith("/multiarch/classdirs/"),
+                    "the real file is where the directory's contents are mounted: "
+                            + new File(license.toURI()).getCanonicalPath());
+            Files.writeString(testClasses.resolve("io/github/multiarch/junit/cds-probe-written.txt"), "written on s390x");
+            Files.writeString(testClasses.resolve("cds-probe-top-level.txt"), "written on s390x");
+            Assertions.assertEquals("written on s390x", Files.readString(testClasses.resolve("cds-probe-top-level.txt")));
+        }
+
+        private static String find(List<String> log, String what) {
+            return log.stream().filter(l -> l.contains(what)).findFirst().orElse("(no line)");
+        }
+
+        /** The class path, the resources that a directory and a jar both hold, and where classes come from. */
+        static String lookups() throws IOException {
+            ClassLoader loader = ClassLoader.getSystemClassLoader();
+            StringBuilder sb = new StringBuilder("java.class.path=").append(System.getProperty("java.class.path"))
+                    .append('\n');
+            for (String name : List.of("META-INF/LICENSE.txt", "META-INF/NOTICE.txt", "multiarch-cds-probe.txt",
+                    "META-INF/MANIFEST.MF", "junit-platform.properties", "io/github/multiarch/junit/RunsOn.class")) {
+                URL first = loader.getResource(name);
+                sb.append(name).append(" -> ").append(first);
+                if (first != null && name.endsWith(".txt")) {
+                    sb.append(" = ").append(read(first));
+                }
+                sb.append('\n');
+                for (URL url : Collections.list(loader.getResources(name))) {
+                    sb.append("  ").append(url).append('\n');
+                }
+            }
+            for (Class<?> c : List.of(Lookups.class, Assertions.class, RunsOn.class)) {
+                sb.append(c.getName()).append(" from ").append(c.getProtectionDomain().getCodeSource().getLocation())
+                        .append('\n');
+            }
+            return sb.toString();
+        }
+
+        private static String read(URL url) throws IOException {
+            try (InputStream in = url.openStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
 }

@@ -65,11 +65,39 @@ public final class Agent implements AgentSession.Outbox {
     /** The first argument that makes {@link #main} a training run instead of a runtime. */
     public static final String TRAIN = "--train";
 
+    /**
+     * System property naming the class path directories the agent fills before anything else, as
+     * pairs separated by {@link #CLASS_DIRS_SEPARATOR}: the directory's own path on the class path
+     * (an empty tmpfs when the JVM starts, as a class-data archive of a class path with
+     * directories requires), then where its contents are mounted. Each top-level entry of the
+     * contents becomes a link of the same name in the directory ({@link #linkClassDirectories}).
+     */
+    public static final String CLASS_DIRS_PROPERTY = "multiarch.cds.classDirs";
+
+    /** Separates the paths of {@link #CLASS_DIRS_PROPERTY}: the path separator, which no class path entry holds. */
+    public static final String CLASS_DIRS_SEPARATOR = java.io.File.pathSeparator;
+
+    /** The exit code of an agent that could not fill the class path directories ({@link #CLASS_DIRS_PROPERTY}). */
+    static final int EXIT_CLASS_DIRS = 6;
+
     /** The host's connection, past the {@link Handshake}. */
     record Connection(Socket socket, DataInputStream in, DataOutputStream out) {
     }
 
     public static void main(String[] args) throws Exception {
+        String classDirs = System.getProperty(CLASS_DIRS_PROPERTY);
+        if (classDirs != null) { // first: no class or resource of the tests may be looked up before
+            try {
+                linkClassDirectories(classDirs);
+            } catch (IOException | RuntimeException e) {
+                PrintStream err = System.err;
+                err.println("multiarch-agent: the class path directories could not be filled with links to their"
+                        + " contents (" + e + "), so the tests would not see their classes and files; exiting");
+                err.flush();
+                Runtime.getRuntime().halt(EXIT_CLASS_DIRS);
+                return;
+            }
+        }
         if (args.length == 3 && args[0].equals(TRAIN)) {
             train(args[1], args[2]);
             return;
@@ -194,6 +222,35 @@ public final class Agent implements AgentSession.Outbox {
         Agent agent = new Agent(new DataOutputStream(frames));
         String selector = RemoteSelector.forClass(java.util.List.of(), testClass);
         new AgentSession(1, selector, Map.of(ARCHITECTURE_PARAMETER, architecture), agent, false).run();
+    }
+
+    /**
+     * Fills each class path directory of {@code pairs} ({@link #CLASS_DIRS_PROPERTY}) with a link to
+     * each top-level entry of its contents, under the same name. Each directory must be empty and
+     * each contents a directory; any failure is thrown, and the caller must not go on.
+     */
+    static void linkClassDirectories(String pairs) throws IOException {
+        String[] paths = pairs.split(java.util.regex.Pattern.quote(CLASS_DIRS_SEPARATOR), -1);
+        if (paths.length % 2 != 0) {
+            throw new IOException(CLASS_DIRS_PROPERTY + " holds an odd number of paths: " + pairs);
+        }
+        for (int i = 0; i < paths.length; i += 2) {
+            Path dir = Path.of(paths[i]);
+            Path contents = Path.of(paths[i + 1]);
+            if (!Files.isDirectory(contents)) {
+                throw new IOException("the contents of " + dir + ", " + contents + ", are no directory");
+            }
+            try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                if (entries.iterator().hasNext()) {
+                    throw new IOException(dir + " is not empty before it is filled");
+                }
+            }
+            try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(contents)) {
+                for (Path entry : entries) {
+                    Files.createSymbolicLink(dir.resolve(entry.getFileName().toString()), entry);
+                }
+            }
+        }
     }
 
     /** Whether {@code file} is mapped into this process: the JVM took the archive (it ignores an unusable one). */

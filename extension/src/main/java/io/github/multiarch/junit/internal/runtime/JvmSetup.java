@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +52,12 @@ final class JvmSetup {
     static final String ARGS_FILE = "/multiarch/java.args";
     /** Where class path entries that cannot keep their own path are mounted: {@code /multiarch/cp/<index>/<name>}. */
     static final String CP_DIR = "/multiarch/cp";
+    /**
+     * Where a runtime with a class-data archive mounts the contents of class path directory
+     * {@code <index>}: {@code /multiarch/classdirs/<index>/<name>}; its own path is an empty tmpfs
+     * that the agent fills with links to them ({@link #linkedContents}).
+     */
+    static final String CLASS_DIRS = "/multiarch/classdirs";
     /** The container's temporary directory: a tmpfs. */
     static final String TMP = "/tmp";
     /** Its options: executable (Docker's default is noexec, where an unpacked JNI library does not load), for everyone. */
@@ -376,13 +383,42 @@ final class JvmSetup {
         return remote;
     }
 
-    /** Read-only mounts of each of {@code classpath} at its {@link #remotePath} (a training run's: no working directory). */
-    static List<Bind> classpathBinds(List<Path> classpath) {
-        return classpathBinds(classpath, null, null);
+    /**
+     * Where the contents of class path directory {@code index} are mounted in a runtime whose
+     * class path directories are linked: {@code /multiarch/classdirs/<index>/<name>}.
+     */
+    static String linkedContents(Path dir, int index) {
+        Path name = dir.getFileName();
+        return CLASS_DIRS + "/" + index + "/" + (name == null ? "root" : name.toString());
+    }
+
+    /**
+     * A training run's mounts: each entry of {@code classpath} but the {@code directories} read-only
+     * at its {@link #remotePath} (the directories are empty tmpfs mounts: {@link #trainingTmpfs}).
+     */
+    static List<Bind> trainingBinds(List<Path> classpath, Collection<Integer> directories) {
+        List<Bind> binds = new ArrayList<>();
+        for (int i = 0; i < classpath.size(); i++) {
+            if (!directories.contains(i)) {
+                binds.add(new Bind(classpath.get(i).toString(), new Volume(remotePath(classpath.get(i), i)),
+                        AccessMode.ro));
+            }
+        }
+        return binds;
     }
 
     /** The runtime's mounts: the working directory (read-only), the output directory (writable), the rest of the class path. */
     List<Bind> binds(List<Path> classpath) {
+        return binds(classpath, List.of());
+    }
+
+    /**
+     * The runtime's mounts ({@link #binds(List)}), where each class path directory whose index is in
+     * {@code linked} has an empty tmpfs at its own path ({@link #tmpfs(List, Collection)}) and its
+     * contents at {@link #linkedContents}: writable when it lies in the output directory (as it is
+     * at its own path without an archive), else read-only.
+     */
+    List<Bind> binds(List<Path> classpath, Collection<Integer> linked) {
         List<Bind> binds = new ArrayList<>();
         if (workDir != null) {
             binds.add(new Bind(workDir.toString(), new Volume(workDir.toString()), AccessMode.ro));
@@ -390,15 +426,14 @@ final class JvmSetup {
         if (outputDir != null) {
             binds.add(new Bind(outputDir.toString(), new Volume(outputDir.toString()), AccessMode.rw));
         }
-        binds.addAll(classpathBinds(classpath, workDir, outputDir));
-        return binds;
-    }
-
-    private static List<Bind> classpathBinds(List<Path> classpath, Path workDir, Path outputDir) {
-        List<Bind> binds = new ArrayList<>();
         for (int i = 0; i < classpath.size(); i++) {
             Path entry = classpath.get(i);
             String remote = remotePath(entry, i);
+            if (linked.contains(i)) {
+                binds.add(new Bind(entry.toString(), new Volume(linkedContents(entry, i)),
+                        under(entry, outputDir) ? AccessMode.rw : AccessMode.ro));
+                continue;
+            }
             boolean seen = remote.equals(entry.toString()) && (under(entry, workDir) || under(entry, outputDir));
             if (!seen) {
                 binds.add(new Bind(entry.toString(), new Volume(remote), AccessMode.ro));
@@ -410,6 +445,30 @@ final class JvmSetup {
     /** The container's tmpfs mounts. */
     static Map<String, String> tmpfs() {
         return Map.of(TMP, TMP_OPTIONS);
+    }
+
+    /**
+     * The runtime's tmpfs mounts: {@link #TMP}, and an empty one at the own path of each class path
+     * directory whose index is in {@code linked}, which the agent fills with links (owned by the
+     * runtime's user, so it can; by everyone's when that user is the image's).
+     */
+    Map<String, String> tmpfs(List<Path> classpath, Collection<Integer> linked) {
+        Map<String, String> tmpfs = new LinkedHashMap<>(tmpfs());
+        String owner = user == null ? "mode=1777"
+                : "mode=755,uid=" + user.substring(0, user.indexOf(':')) + ",gid=" + user.substring(user.indexOf(':') + 1);
+        for (int i : linked) {
+            tmpfs.put(remotePath(classpath.get(i), i), "rw,nosuid,nodev," + owner);
+        }
+        return tmpfs;
+    }
+
+    /** A training run's tmpfs mounts: {@link #TMP}, and an empty read-only one at the own path of each of {@code directories}. */
+    static Map<String, String> trainingTmpfs(List<Path> classpath, Collection<Integer> directories) {
+        Map<String, String> tmpfs = new LinkedHashMap<>(tmpfs());
+        for (int i : directories) {
+            tmpfs.put(remotePath(classpath.get(i), i), "ro,nosuid,nodev,mode=755");
+        }
+        return tmpfs;
     }
 
     /**
