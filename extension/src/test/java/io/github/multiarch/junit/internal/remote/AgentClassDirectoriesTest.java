@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,58 @@ class AgentClassDirectoriesTest {
         assertThat(Files.readSymbolicLink(dir.resolve("top.properties"))).isEqualTo(contents.resolve("top.properties"));
         assertThat(dir.resolve("META-INF/LICENSE.txt").toFile().getCanonicalPath())
                 .isEqualTo(contents.resolve("META-INF/LICENSE.txt").toString());
+    }
+
+    /**
+     * What a walk of the directory sees (README, "The class-data archive"): its top-level entries
+     * are links, which a walk without {@code FOLLOW_LINKS} does not enter, also when it starts at
+     * one of them; one that starts below the top level, or follows links, or
+     * {@link java.io.File#isDirectory}, sees the directories.
+     */
+    @Test
+    void aWalkFromTheDirectoryItselfSeesLinksAtTheTopLevel() throws IOException {
+        Path contents = tmp.resolve("mounted/classes");
+        Files.createDirectories(contents.resolve("org/example"));
+        Files.writeString(contents.resolve("org/example/Foo.class"), "x");
+        Files.writeString(contents.resolve("top.properties"), "top");
+        Path dir = Files.createDirectories(tmp.resolve("module/target/classes"));
+        Agent.linkClassDirectories(dir + Agent.CLASS_DIRS_SEPARATOR + contents);
+
+        try (var walk = Files.walk(dir)) {
+            assertThat(walk.map(dir::relativize).map(Path::toString).sorted().toList())
+                    .containsExactly("", "org", "top.properties");
+        }
+        try (var walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+            assertThat(walk.filter(Files::isRegularFile).map(dir::relativize).map(Path::toString).sorted().toList())
+                    .containsExactly("org/example/Foo.class", "top.properties");
+        }
+        try (var walk = Files.walk(dir.resolve("org"))) { // (the start itself is a link)
+            assertThat(walk.map(dir::relativize).map(Path::toString).toList()).containsExactly("org");
+        }
+        try (var walk = Files.walk(dir.resolve("org/example"))) {
+            assertThat(walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .map(dir::relativize).map(Path::toString).toList()).containsExactly("org/example/Foo.class");
+        }
+        assertThat(dir.resolve("org").toFile().isDirectory()).isTrue();
+        assertThat(Files.isRegularFile(dir.resolve("top.properties"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    /** The agent itself, in a JVM of its own: it stops before anything else, and says why. */
+    @Test
+    void anAgentThatCannotFillTheDirectoriesExitsAndSaysWhy() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-D" + Agent.CLASS_DIRS_PROPERTY + "=" + empty + Agent.CLASS_DIRS_SEPARATOR + tmp.resolve("gone"),
+                "-cp", System.getProperty("java.class.path"), Agent.class.getName(), "0")
+                .redirectErrorStream(true).start();
+        String output = new String(agent.getInputStream().readAllBytes());
+        assertThat(agent.waitFor(1, TimeUnit.MINUTES)).isTrue();
+
+        assertThat(agent.exitValue()).as(output).isEqualTo(Agent.EXIT_CLASS_DIRS);
+        assertThat(output).startsWith("multiarch-agent: the class path directories could not be filled with links to"
+                + " their contents (java.io.IOException: the contents of " + empty + ", " + tmp.resolve("gone")
+                + ", are no directory), so the tests would not see their classes and files; exiting")
+                .doesNotContain(Agent.LISTENING);
     }
 
     @Test
