@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The program the runtime container starts: {@code java io.github.multiarch.junit.internal.remote.Agent PORT}.
  *
+ * <p>When the runtime maps a class-data archive, it first fills the class path directories, which
+ * are empty when the JVM starts, with links to their contents ({@link #CLASS_DIRS_PROPERTY}),
+ * before any class or resource of the tests is looked up; if it cannot, it exits
+ * ({@link #EXIT_CLASS_DIRS}) with the reason, rather than run tests without those files.
+ *
  * <p>It serves exactly one connection, its host's: the first that proves it with the token the
  * host gave the container ({@link Handshake}, {@link Handshake#TOKEN_ENV}); every other one is
  * closed, with a line on the container's error output. It says {@code HELLO}, and then runs the

@@ -33,13 +33,25 @@ import java.util.zip.ZipFile;
  * verifying its classes again. Under emulation that is most of a cold start (see README,
  * "Performance").
  *
- * <p>The JDK archives classes from jars only, and a runtime's class path must begin with the
- * one the archive was made with. So the runtime's class path puts the jars first and the
- * directories ({@code target/test-classes}, {@code target/classes}) after them, but only when
- * that changes nothing a test can see: no file of a directory is also in a jar. Otherwise, when
- * the agent's own classes are in a directory (this project's own build), on a remote engine, or
- * with {@code multiarch.cds=false}, the class path stays as the host has it and no archive is
- * used.
+ * <p>The JDK archives classes from jars only, a runtime's class path must begin with the one the
+ * archive was made with, and the JDK takes an archive only while every directory of that class
+ * path is empty when the JVM starts (at the training and at each later start). So the runtime
+ * keeps the host's class path, in its order and at the same paths ({@link JvmSetup#remotePath}),
+ * and with an archive each directory ({@code target/test-classes}, {@code target/classes}) is an
+ * empty tmpfs at its own path when the JVM starts, its contents mounted at
+ * {@link JvmSetup#linkedContents} ({@link #linkedDirectories}); the agent fills each with links
+ * to the top-level entries of its contents before anything of the tests is looked up
+ * ({@link Agent#CLASS_DIRS_PROPERTY}). The JDK's class path reads a directory lazily, path by
+ * path, so from then on every resource is found where the host finds it (a directory's
+ * {@code META-INF/LICENSE.txt} before a jar's, at the directory's own URL), and a class of a jar
+ * comes from the archive, which the JDK asks before the class path. That is the host's class
+ * only when no directory before the jar holds the same class file, so such a class path
+ * ({@link #shadowedClass}) gets no archive, nor one with an entry inside a directory
+ * ({@link #nested}), whose tmpfs would hide it; nor one where the agent's own classes are in a
+ * directory (this project's own build), on a remote engine, or with {@code multiarch.cds=false}.
+ * A runtime started without an archive file (none made yet, or none possible) mounts its
+ * directories as {@link JvmSetup#binds(List)} does. (What a linked directory shows as files, and
+ * where writes into it land: README, "The class-data archive".)
  *
  * <p>When no archive exists yet, the first runtime starts without one and a training run
  * ({@code Agent --train}, in a container of the same image) makes it in the background. The
@@ -140,7 +152,8 @@ public final class ClassDataArchive {
     /**
      * The indices of the class path directories that have an empty tmpfs at their own path, filled
      * by the agent with links to their contents ({@link JvmSetup#linkedContents}): every directory
-     * when the runtime starts with an archive, else none (each is mounted at its own path).
+     * when the runtime starts with an archive file (also when its JVM then does not take it), else
+     * none.
      */
     List<Integer> linkedDirectories() {
         return exists() ? layout.directories : List.of();

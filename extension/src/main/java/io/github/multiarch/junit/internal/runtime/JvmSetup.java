@@ -30,7 +30,11 @@ import java.util.regex.Pattern;
  *   <li><b>Files.</b> The working directory is this JVM's {@code user.dir} (the module's base
  *       directory under Surefire), mounted read-only at the same absolute path; the build's output
  *       directory ({@link #outputDir}: {@code target/}) is mounted writable at its own path; the
- *       other class path entries read-only at their own paths ({@link #remotePath}). The JVM runs
+ *       other class path entries read-only at their own paths ({@link #remotePath}). With a
+ *       class-data archive each class path directory is an empty tmpfs at its own path instead,
+ *       which the agent fills with links to its contents, mounted at {@link #linkedContents}
+ *       (writable when it lies in the output directory, else read-only; see
+ *       {@link ClassDataArchive}). The JVM runs
  *       as this process's uid:gid (and supplementary groups), so what it writes is the build
  *       user's. {@code /tmp} is a tmpfs of the container (executable: native libraries unpacked
  *       there load), the remote {@code java.io.tmpdir}, {@code user.home}, {@code TMPDIR} and

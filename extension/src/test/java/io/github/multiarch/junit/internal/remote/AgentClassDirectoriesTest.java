@@ -97,6 +97,28 @@ class AgentClassDirectoriesTest {
         assertThat(Files.isRegularFile(dir.resolve("top.properties"), java.nio.file.LinkOption.NOFOLLOW_LINKS)).isFalse();
     }
 
+    /**
+     * The one lookup a linked directory answers otherwise: a resource name with {@code ..}, which
+     * the JDK resolves to its canonical file, and finds outside the directory (README).
+     */
+    @Test
+    void aResourceNameWithDotDotIsNotFoundInALinkedDirectory() throws IOException {
+        Path contents = Files.createDirectories(tmp.resolve("mounted/classes/META-INF"));
+        Files.writeString(contents.resolveSibling("top.properties"), "top");
+        Path plain = tmp.resolve("plain/classes");
+        Files.createDirectories(plain.resolve("META-INF"));
+        Files.writeString(plain.resolve("top.properties"), "top");
+        Path dir = Files.createDirectories(tmp.resolve("module/target/classes"));
+        Agent.linkClassDirectories(dir + Agent.CLASS_DIRS_SEPARATOR + contents.getParent());
+
+        try (URLClassLoader linked = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
+             URLClassLoader unlinked = new URLClassLoader(new URL[] {plain.toUri().toURL()}, null)) {
+            assertThat(unlinked.getResource("META-INF/../top.properties")).isNotNull();
+            assertThat(linked.getResource("META-INF/../top.properties")).isNull();
+            assertThat(linked.getResource("top.properties")).isNotNull();
+        }
+    }
+
     /** The agent itself, in a JVM of its own: it stops before anything else, and says why. */
     @Test
     void anAgentThatCannotFillTheDirectoriesExitsAndSaysWhy() throws Exception {
