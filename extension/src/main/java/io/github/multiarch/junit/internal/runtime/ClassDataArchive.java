@@ -345,7 +345,7 @@ public final class ClassDataArchive {
      * Whether the runtime's mounts allow linked directories: a directory must not hold the working
      * or the output directory (mounted at their own paths), and must still be one.
      */
-    private static Layout mountable(Layout layout, JvmSetup setup) {
+    static Layout mountable(Layout layout, JvmSetup setup) {
         for (int i : layout.directories) {
             Path dir = layout.classpath.get(i);
             if (!Files.isDirectory(dir)) {

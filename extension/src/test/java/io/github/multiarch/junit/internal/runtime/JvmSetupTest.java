@@ -197,6 +197,23 @@ class JvmSetupTest {
     }
 
     @Test
+    void aClassPathDirectoryThatHoldsTheWorkingDirectoryOrIsGoneGetsNoArchive() throws IOException {
+        List<Path> classpath = List.of(testClasses, classes, jar);
+        JvmSetup setup = JvmSetup.of(host(module, "/tmp"), classpath, List.of(), false, List.of());
+        ClassDataArchive.Layout layout = new ClassDataArchive.Layout(classpath, List.of(0, 1), null);
+        assertThat(ClassDataArchive.mountable(layout, setup)).isEqualTo(layout);
+
+        List<Path> withModule = List.of(module, jar);
+        assertThat(ClassDataArchive.mountable(new ClassDataArchive.Layout(withModule, List.of(0), null),
+                JvmSetup.of(host(module, "/tmp"), withModule, List.of(), false, List.of())).whyNone())
+                .isEqualTo("the class path directory " + module + " holds " + module + ", which is mounted on its own");
+
+        Files.delete(classes);
+        assertThat(ClassDataArchive.mountable(layout, setup).whyNone())
+                .isEqualTo("the class path directory " + classes + " is gone");
+    }
+
+    @Test
     void linkedClassPathDirectoriesAreAnEmptyTmpfsAtTheirOwnPathAndTheirContentsElsewhere() throws IOException {
         Path elsewhere = Files.createDirectories(tmp.resolve("other/module/target/classes"));
         List<Path> classpath = List.of(testClasses, classes, jar, elsewhere);
