@@ -11,7 +11,11 @@ import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,8 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
  * archive in the background, the next runtime maps it (its JVM says so, from its own memory
  * map), and an archive the JVM does not take is deleted while the test still passes. The class
  * path is an Apache-style project's: a class directory with {@code META-INF/LICENSE.txt} and a
- * resource that a later jar holds too; in every run the remote test finds what the host finds
- * ({@link Lookups}). A class file in a directory and in a later jar gets no archive.
+ * resource that a later jar holds too, and a tree of test data; in every run the remote test
+ * finds what the host finds ({@link Lookups}): the same resources, and the same files when it
+ * walks the directory. What a test writes into a class directory of a runtime with the archive
+ * stays in the container. A class file in a directory and in a later jar gets no archive.
  */
 class ClassDataArchiveTest {
 
@@ -78,6 +84,15 @@ class ClassDataArchiveTest {
         write(apache.resolve("META-INF/LICENSE.txt"), "the directory's licence");
         write(apache.resolve("META-INF/NOTICE.txt"), "the directory's notice");
         write(apache.resolve("multiarch-cds-probe.txt"), "the directory's probe");
+        // test data as parameterized tests walk it: a tree, an executable, a link, an old file
+        write(apache.resolve("cds-testdata/a.txt"), "a");
+        write(apache.resolve("cds-testdata/sub/b.txt"), "b");
+        write(apache.resolve("cds-testdata/sub/deeper/c.txt"), "c");
+        write(apache.resolve("cds-testdata/run.sh"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(apache.resolve("cds-testdata/run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
+        Files.setLastModifiedTime(apache.resolve("cds-testdata/sub/b.txt"), FileTime.fromMillis(978_307_200_123L));
+        Files.createSymbolicLink(apache.resolve("cds-testdata/link-to-a.txt"), Path.of("a.txt"));
+        Files.setLastModifiedTime(apache.resolve("cds-testdata/sub"), FileTime.fromMillis(1_000_000_000_000L));
         Path licensed = work.resolve("apache/commons-licensed.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(licensed))) {
             for (String[] e : List.of(new String[] {"META-INF/LICENSE.txt", "the jar's licence"},
@@ -94,7 +109,15 @@ class ClassDataArchiveTest {
 
         String host = hostLookups(cp);
         assertThat(host).contains("META-INF/LICENSE.txt -> file:" + apache + "/META-INF/LICENSE.txt = the directory's"
-                + " licence", "  jar:file:" + licensed + "!/META-INF/LICENSE.txt");
+                + " licence", "  jar:file:" + licensed + "!/META-INF/LICENSE.txt",
+                // what the remote runs must find too (else they would pass on nothing)
+                "walk of " + apache + ":\n   directory ", "  cds-testdata/sub/deeper/c.txt file 1 ",
+                "  cds-testdata/sub/b.txt file 1 ", " 978307200123\n", " 1000000000000\n", "  cds-testdata/run.sh file 10 rwxr-x--- ",
+                "  cds-testdata/link-to-a.txt link -> a.txt\n", "walk of " + apache.resolve("cds-testdata") + ":\n",
+                "  sub/deeper/c.txt file 1 ", "cds-testdata/sub/../a.txt -> file:", "= a\n",
+                "META-INF/../multiarch-cds-probe.txt -> file:", "= the directory's probe\n",
+                "canonical path of cds-testdata/sub/b.txt: " + apache.resolve("cds-testdata/sub/b.txt") + " "
+                        + apache.resolve("cds-testdata/sub/b.txt") + "\n");
         List<String> probe = List.of("-Dcds.probe.expected=" + host, "-Dcds.probe.dir=" + apache);
         Path cache = work.resolve("cds");
         String[] params = {"multiarch.cds.dir=" + cache,
@@ -116,21 +139,24 @@ class ClassDataArchiveTest {
         }
         assertThat(Files.size(archives.get(0))).isGreaterThan(1_000_000);
 
-        Path written = testClasses.resolve("io/github/multiarch/junit/cds-probe-written.txt");
-        Path topLevel = testClasses.resolve("cds-probe-top-level.txt");
+        List<Path> written = List.of(testClasses.resolve("io/github/multiarch/junit/cds-probe-written.txt"),
+                testClasses.resolve("cds-probe-top-level.txt"), apache.resolve("cds-testdata/sub/written.txt"));
+        String apacheBefore = Lookups.walk(apache);
         try {
-            List<String> linked = new ArrayList<>(probe);
-            linked.add("-Dcds.probe.linked=true");
-            String second = run(cp, linked, Lookups.class, params);
+            List<String> copied = new ArrayList<>(probe);
+            copied.add("-Dcds.probe.copied=true");
+            String second = run(cp, copied, Lookups.class, params);
             assertThat(second).contains("FINISHED lookUp() SUCCESSFUL", "class-data archive in use")
                     .doesNotContain("making a class-data archive");
-            assertThat(written).as("written into a subdirectory of target/test-classes: through its link")
-                    .hasContent("written on s390x");
-            assertThat(topLevel).as("a new top-level file of target/test-classes: in the container's tmpfs only")
-                    .doesNotExist();
+            // The one thing that differs from a runtime without the archive: what a test writes into
+            // a class path directory stays in the container; the host's directory is unchanged.
+            assertThat(written).as("written by the remote test into the class path directories").allSatisfy(
+                    f -> assertThat(f).doesNotExist());
+            assertThat(Lookups.walk(apache)).as("the host's directory after the run").isEqualTo(apacheBefore);
         } finally {
-            Files.deleteIfExists(written);
-            Files.deleteIfExists(topLevel);
+            for (Path f : written) {
+                Files.deleteIfExists(f);
+            }
         }
 
         Files.write(archives.get(0), new byte[4096]); // not an archive any more: the JVM ignores it
@@ -196,9 +222,10 @@ class ClassDataArchiveTest {
     /**
      * What a class path answers: run natively ({@link #main}, the host's answers) and as a remote
      * test, which fails unless the s390x JVM answers the same ({@code cds.probe.expected}): every
-     * resource and class as the host's class loader finds it, in the host's order. With
-     * {@code cds.probe.linked} it also shows that the archive served a jar's class while the
-     * directories come first, where a resource's real file is, and where writes land.
+     * resource and class as the host's class loader finds it, in the host's order, and what a walk
+     * of the class directory finds. With {@code cds.probe.copied} (a runtime that maps the
+     * archive) it also shows that the archive served a jar's class while the directories come
+     * first, how the directories are mounted, and that writes into them succeed in the container.
      */
     @RunsOn("s390x")
     public static class Lookups {
@@ -217,7 +244,8 @@ class ClassDataArchiveTest {
             Assertions.assertEquals("file:" + dir + "/META-INF/LICENSE.txt", String.valueOf(license));
             Assertions.assertEquals("the directory's licence", read(license));
             Assertions.assertEquals(expected, lookups());
-            if (!Boolean.getBoolean("cds.probe.linked")) {
+            Assertions.assertEquals(dir + "/META-INF/LICENSE.txt", new File(license.toURI()).getCanonicalPath());
+            if (!Boolean.getBoolean("cds.probe.copied")) {
                 return;
             }
             List<String> log = Files.readAllLines(Path.of(CLASS_LOAD_LOG));
@@ -226,12 +254,24 @@ class ClassDataArchiveTest {
             Path testClasses = Path.of(Lookups.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Assertions.assertTrue(log.stream().anyMatch(l -> l.endsWith(" " + Lookups.class.getName() + " source: file:"
                     + testClasses + "/")), "a directory's class from the directory: " + find(log, "Lookups"));
-            Assertions.assertTrue(new File(license.toURI()).getCanonicalPath().startsWith("/multiarch/classdirs/"),
-                    "the real file is where the directory's contents are mounted: "
-                            + new File(license.toURI()).getCanonicalPath());
-            Files.writeString(testClasses.resolve("io/github/multiarch/junit/cds-probe-written.txt"), "written on s390x");
-            Files.writeString(testClasses.resolve("cds-probe-top-level.txt"), "written on s390x");
-            Assertions.assertEquals("written on s390x", Files.readString(testClasses.resolve("cds-probe-top-level.txt")));
+            // the directory's own path: a tmpfs where native code may run, as in /tmp; the real
+            // directories, which the agent copied from, read-only
+            List<String[]> mounts = Files.readAllLines(Path.of("/proc/self/mounts")).stream().map(l -> l.split(" "))
+                    .toList();
+            String[] own = mounts.stream().filter(m -> m[1].equals(dir.toString())).reduce((a, b) -> b).orElseThrow();
+            Assertions.assertEquals("tmpfs", own[2], String.join(" ", own));
+            Assertions.assertFalse(List.of(own[3].split(",")).contains("noexec"), String.join(" ", own));
+            List<String[]> real = mounts.stream().filter(m -> m[1].startsWith("/multiarch/classdirs/")).toList();
+            Assertions.assertTrue(real.size() >= 2, "test-classes and the Apache-style classes: " + real.size());
+            for (String[] m : real) {
+                Assertions.assertEquals("ro", m[3].split(",")[0], String.join(" ", m));
+                Assertions.assertThrows(IOException.class, () -> Files.writeString(Path.of(m[1], "x"), "x"));
+            }
+            for (Path f : List.of(testClasses.resolve("io/github/multiarch/junit/cds-probe-written.txt"),
+                    testClasses.resolve("cds-probe-top-level.txt"), dir.resolve("cds-testdata/sub/written.txt"))) {
+                Files.writeString(f, "written on s390x");
+                Assertions.assertEquals("written on s390x", Files.readString(f));
+            }
         }
 
         private static String find(List<String> log, String what) {
@@ -258,6 +298,55 @@ class ClassDataArchiveTest {
             for (Class<?> c : List.of(Lookups.class, Assertions.class, RunsOn.class)) {
                 sb.append(c.getName()).append(" from ").append(c.getProtectionDomain().getCodeSource().getLocation())
                         .append('\n');
+            }
+            // a parameterized test's files: a walk (no links followed) from the class directory and
+            // from a top-level resource directory; names with ..; canonical paths
+            Path root;
+            Path testdata;
+            try {
+                root = Path.of(loader.getResource("multiarch-cds-probe.txt").toURI()).getParent();
+                testdata = Path.of(loader.getResource("cds-testdata").toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            sb.append(walk(root)).append(walk(testdata));
+            for (String name : List.of("cds-testdata/sub/../a.txt", "META-INF/../multiarch-cds-probe.txt",
+                    "cds-testdata/link-to-a.txt")) {
+                URL url = loader.getResource(name);
+                sb.append(name).append(" -> ").append(url);
+                if (url != null) {
+                    sb.append(" = ").append(read(url));
+                }
+                sb.append('\n');
+            }
+            for (String name : List.of("META-INF/LICENSE.txt", "cds-testdata/sub/b.txt", "cds-testdata/link-to-a.txt")) {
+                try {
+                    Path file = Path.of(loader.getResource(name).toURI());
+                    sb.append("canonical path of ").append(name).append(": ").append(file.toFile().getCanonicalPath())
+                            .append(' ').append(file.toRealPath()).append('\n');
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return sb.toString();
+        }
+
+        /** What {@code Files.walk(start)} finds (links not followed): each path's name below it, kind, size, permissions and time. */
+        static String walk(Path start) throws IOException {
+            StringBuilder sb = new StringBuilder("walk of ").append(start).append(":\n");
+            try (Stream<Path> paths = Files.walk(start)) {
+                for (Path p : paths.sorted().toList()) {
+                    PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    sb.append("  ").append(start.relativize(p)).append(' ');
+                    if (a.isSymbolicLink()) {
+                        sb.append("link -> ").append(Files.readSymbolicLink(p));
+                    } else {
+                        sb.append(a.isRegularFile() ? "file " + a.size() : a.isDirectory() ? "directory" : "other")
+                                .append(' ').append(PosixFilePermissions.toString(a.permissions())).append(' ')
+                                .append(a.lastModifiedTime().toMillis());
+                    }
+                    sb.append('\n');
+                }
             }
             return sb.toString();
         }

@@ -38,20 +38,25 @@ import java.util.zip.ZipFile;
  * path is empty when the JVM starts (at the training and at each later start). So the runtime
  * keeps the host's class path, in its order and at the same paths ({@link JvmSetup#remotePath}),
  * and with an archive each directory ({@code target/test-classes}, {@code target/classes}) is an
- * empty tmpfs at its own path when the JVM starts, its contents mounted at
- * {@link JvmSetup#linkedContents} ({@link #linkedDirectories}); the agent fills each with links
- * to the top-level entries of its contents before anything of the tests is looked up
+ * empty tmpfs at its own path when the JVM starts, the real directory mounted read-only at
+ * {@link JvmSetup#copySource} ({@link #copiedDirectories}); the agent copies each real
+ * directory's whole tree into its tmpfs before anything of the tests is looked up
  * ({@link Agent#CLASS_DIRS_PROPERTY}). The JDK's class path reads a directory lazily, path by
  * path, so from then on every resource is found where the host finds it (a directory's
  * {@code META-INF/LICENSE.txt} before a jar's, at the directory's own URL), and a class of a jar
  * comes from the archive, which the JDK asks before the class path. That is the host's class
  * only when no directory before the jar holds the same class file, so such a class path
  * ({@link #shadowedClass}) gets no archive, nor one with an entry inside a directory
- * ({@link #nested}), whose tmpfs would hide it; nor one where the agent's own classes are in a
- * directory (this project's own build), on a remote engine, or with {@code multiarch.cds=false}.
- * A runtime started without an archive file (none made yet, or none possible) mounts its
- * directories as {@link JvmSetup#binds(List)} does. (What a linked directory shows as files, and
- * where writes into it land: README, "The class-data archive".)
+ * ({@link #nested}), whose tmpfs would hide it, nor one whose directories hold more than
+ * {@link #MAX_COPIED_BYTES} ({@link #tooLargeToCopy}); nor one where the agent's own classes are
+ * in a directory (this project's own build), on a remote engine, or with
+ * {@code multiarch.cds=false}. A runtime started without an archive file (none made yet, or none
+ * possible) mounts its directories as {@link JvmSetup#binds(List)} does.
+ *
+ * <p>A copied directory is the real one as files too: a walk finds the same files, a resource
+ * name with {@code ..} and a canonical path resolve as on the host. The one difference: what a
+ * test writes into it (or deletes from it) stays in the container's tmpfs; the host's directory
+ * is not changed (README, "The class-data archive").
  *
  * <p>When no archive exists yet, the first runtime starts without one and a training run
  * ({@code Agent --train}, in a container of the same image) makes it in the background. The
@@ -81,6 +86,12 @@ public final class ClassDataArchive {
             rm -f "$TMP" "$TMP.log"
             """.formatted(TRAINING_LIMIT_SECONDS);
     private static final int KEEP = 4;
+    /**
+     * The most the class path directories of a class path may hold together (the sizes of their
+     * files) for an archive: each runtime that maps it copies them into a tmpfs, whose pages are
+     * the container's memory, before its tests start, and the copy takes time under emulation.
+     */
+    static final long MAX_COPIED_BYTES = 64L << 20;
 
     /**
      * The class path (the host's order, which the runtime keeps), the indices of its directories,
@@ -151,11 +162,11 @@ public final class ClassDataArchive {
 
     /**
      * The indices of the class path directories that have an empty tmpfs at their own path, filled
-     * by the agent with links to their contents ({@link JvmSetup#linkedContents}): every directory
+     * by the agent with a copy of the real directory ({@link JvmSetup#copySource}): every directory
      * when the runtime starts with an archive file (also when its JVM then does not take it), else
      * none.
      */
-    List<Integer> linkedDirectories() {
+    List<Integer> copiedDirectories() {
         return exists() ? layout.directories : List.of();
     }
 
@@ -177,7 +188,7 @@ public final class ClassDataArchive {
             for (int i : layout.directories) {
                 Path dir = layout.classpath.get(i);
                 pairs.add(JvmSetup.remotePath(dir, i));
-                pairs.add(JvmSetup.linkedContents(dir, i));
+                pairs.add(JvmSetup.copySource(dir, i));
             }
             flags.add("-D" + Agent.CLASS_DIRS_PROPERTY + "=" + String.join(Agent.CLASS_DIRS_SEPARATOR, pairs));
         }
@@ -322,8 +333,9 @@ public final class ClassDataArchive {
 
     /**
      * The host's class path, with the reason no archive can be used with it, if any: the agent is
-     * not in a jar, a class file of a directory is also in a later jar ({@link #shadowedClass}), or
-     * an entry lies inside a directory ({@link #nested}).
+     * not in a jar, an entry lies inside a directory ({@link #nested}), the directories hold too
+     * much to copy ({@link #tooLargeToCopy}), or a class file of a directory is also in a later jar
+     * ({@link #shadowedClass}).
      */
     private static Layout layout(List<Path> classpath) {
         List<Integer> dirs = new ArrayList<>();
@@ -337,12 +349,12 @@ public final class ClassDataArchive {
         if (agent == null || !classpath.contains(agent) || Files.isDirectory(agent)) {
             return layout.without("the agent's classes are not in a jar (" + agent + ")");
         }
-        Optional<String> why = nested(classpath).or(() -> shadowedClass(classpath));
+        Optional<String> why = nested(classpath).or(() -> tooLargeToCopy(classpath)).or(() -> shadowedClass(classpath));
         return why.map(layout::without).orElse(layout);
     }
 
     /**
-     * Whether the runtime's mounts allow linked directories: a directory must not hold the working
+     * Whether the runtime's mounts allow copied directories: a directory must not hold the working
      * or the output directory (mounted at their own paths), and must still be one.
      */
     static Layout mountable(Layout layout, JvmSetup setup) {
@@ -359,6 +371,35 @@ public final class ClassDataArchive {
             }
         }
         return layout;
+    }
+
+    /**
+     * Why the directories of {@code classpath} are too large to copy into each runtime, if they are:
+     * their files hold more than {@link #MAX_COPIED_BYTES} together (sizes as the host reads them;
+     * links are not followed, as the agent copies them as links).
+     */
+    static Optional<String> tooLargeToCopy(List<Path> classpath) {
+        long total = 0;
+        for (Path dir : classpath) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path f : (Iterable<Path>) walk::iterator) {
+                    var attrs = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    total += attrs.isRegularFile() ? attrs.size() : 0;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return Optional.of("the class path directory " + dir + " is unreadable (" + e.getMessage() + ")");
+            }
+        }
+        if (total <= MAX_COPIED_BYTES) {
+            return Optional.empty();
+        }
+        long tenths = (total * 10 + (1 << 20) - 1) >> 20; // MiB/10, rounded up: never "64.0 MiB, more than 64 MiB"
+        return Optional.of("the class path directories hold " + tenths / 10 + "." + tenths % 10 + " MiB, more than the "
+                + (MAX_COPIED_BYTES >> 20) + " MiB a runtime copies");
     }
 
     /** An entry of {@code classpath} that lies inside one of its directories, if any (the directory's tmpfs would hide it). */

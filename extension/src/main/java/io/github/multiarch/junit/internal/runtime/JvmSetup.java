@@ -32,9 +32,9 @@ import java.util.regex.Pattern;
  *       directory ({@link #outputDir}: {@code target/}) is mounted writable at its own path; the
  *       other class path entries read-only at their own paths ({@link #remotePath}). With a
  *       class-data archive each class path directory is an empty tmpfs at its own path instead,
- *       which the agent fills with links to its contents, mounted at {@link #linkedContents}
- *       (writable when it lies in the output directory, else read-only; see
- *       {@link ClassDataArchive}). The JVM runs
+ *       which the agent fills with a copy of the real directory, mounted read-only at
+ *       {@link #copySource} (see {@link ClassDataArchive}); what a test writes there stays in the
+ *       container. The JVM runs
  *       as this process's uid:gid (and supplementary groups), so what it writes is the build
  *       user's. {@code /tmp} is a tmpfs of the container (executable: native libraries unpacked
  *       there load), the remote {@code java.io.tmpdir}, {@code user.home}, {@code TMPDIR} and
@@ -57,15 +57,25 @@ final class JvmSetup {
     /** Where class path entries that cannot keep their own path are mounted: {@code /multiarch/cp/<index>/<name>}. */
     static final String CP_DIR = "/multiarch/cp";
     /**
-     * Where a runtime with a class-data archive mounts the contents of class path directory
-     * {@code <index>}: {@code /multiarch/classdirs/<index>/<name>}; its own path is an empty tmpfs
-     * that the agent fills with links to them ({@link #linkedContents}).
+     * Where a runtime with a class-data archive mounts class path directory {@code <index>},
+     * read-only: {@code /multiarch/classdirs/<index>/<name>}; its own path is an empty tmpfs that
+     * the agent fills with a copy of it ({@link #copySource}).
      */
     static final String CLASS_DIRS = "/multiarch/classdirs";
     /** The container's temporary directory: a tmpfs. */
     static final String TMP = "/tmp";
-    /** Its options: executable (Docker's default is noexec, where an unpacked JNI library does not load), for everyone. */
+    /**
+     * Its options: executable (Docker's default is noexec, where an unpacked JNI library does not
+     * load), for everyone; no size of its own (the kernel's default: half the memory).
+     */
     static final String TMP_OPTIONS = "rw,exec,nosuid,nodev,mode=1777";
+    /**
+     * The options of a copied class path directory's tmpfs ({@link #tmpfs(List, Collection)}), but
+     * its owner: executable and unbounded as {@link #TMP_OPTIONS} (a native library among the
+     * class path's resources loads from it; the copy is bounded by
+     * {@link ClassDataArchive#MAX_COPIED_BYTES}, what tests write there only by memory).
+     */
+    static final String CLASS_DIR_OPTIONS = "rw,exec,nosuid,nodev";
 
     /**
      * The runtime JVM's own flags, whatever the host's: C1 only and the JDK's class-data sharing
@@ -388,10 +398,10 @@ final class JvmSetup {
     }
 
     /**
-     * Where the contents of class path directory {@code index} are mounted in a runtime whose
-     * class path directories are linked: {@code /multiarch/classdirs/<index>/<name>}.
+     * Where class path directory {@code index} is mounted, read-only, in a runtime whose class path
+     * directories are copies: {@code /multiarch/classdirs/<index>/<name>}.
      */
-    static String linkedContents(Path dir, int index) {
+    static String copySource(Path dir, int index) {
         Path name = dir.getFileName();
         return CLASS_DIRS + "/" + index + "/" + (name == null ? "root" : name.toString());
     }
@@ -418,11 +428,10 @@ final class JvmSetup {
 
     /**
      * The runtime's mounts ({@link #binds(List)}), where each class path directory whose index is in
-     * {@code linked} has an empty tmpfs at its own path ({@link #tmpfs(List, Collection)}) and its
-     * contents at {@link #linkedContents}: writable when it lies in the output directory (as it is
-     * at its own path without an archive), else read-only.
+     * {@code copied} has an empty tmpfs at its own path ({@link #tmpfs(List, Collection)}) and is
+     * mounted read-only at {@link #copySource}, from where the agent copies it.
      */
-    List<Bind> binds(List<Path> classpath, Collection<Integer> linked) {
+    List<Bind> binds(List<Path> classpath, Collection<Integer> copied) {
         List<Bind> binds = new ArrayList<>();
         if (workDir != null) {
             binds.add(new Bind(workDir.toString(), new Volume(workDir.toString()), AccessMode.ro));
@@ -433,9 +442,8 @@ final class JvmSetup {
         for (int i = 0; i < classpath.size(); i++) {
             Path entry = classpath.get(i);
             String remote = remotePath(entry, i);
-            if (linked.contains(i)) {
-                binds.add(new Bind(entry.toString(), new Volume(linkedContents(entry, i)),
-                        under(entry, outputDir) ? AccessMode.rw : AccessMode.ro));
+            if (copied.contains(i)) {
+                binds.add(new Bind(entry.toString(), new Volume(copySource(entry, i)), AccessMode.ro));
                 continue;
             }
             boolean seen = remote.equals(entry.toString()) && (under(entry, workDir) || under(entry, outputDir));
@@ -452,16 +460,17 @@ final class JvmSetup {
     }
 
     /**
-     * The runtime's tmpfs mounts: {@link #TMP}, and an empty one at the own path of each class path
-     * directory whose index is in {@code linked}, which the agent fills with links (owned by the
-     * runtime's user, so it can; by everyone's when that user is the image's).
+     * The runtime's tmpfs mounts: {@link #TMP}, and an empty one ({@link #CLASS_DIR_OPTIONS}) at the
+     * own path of each class path directory whose index is in {@code copied}, which the agent fills
+     * with a copy (owned by the runtime's user, so it can; by everyone's when that user is the
+     * image's).
      */
-    Map<String, String> tmpfs(List<Path> classpath, Collection<Integer> linked) {
+    Map<String, String> tmpfs(List<Path> classpath, Collection<Integer> copied) {
         Map<String, String> tmpfs = new LinkedHashMap<>(tmpfs());
         String owner = user == null ? "mode=1777"
                 : "mode=755,uid=" + user.substring(0, user.indexOf(':')) + ",gid=" + user.substring(user.indexOf(':') + 1);
-        for (int i : linked) {
-            tmpfs.put(remotePath(classpath.get(i), i), "rw,nosuid,nodev," + owner);
+        for (int i : copied) {
+            tmpfs.put(remotePath(classpath.get(i), i), CLASS_DIR_OPTIONS + "," + owner);
         }
         return tmpfs;
     }

@@ -116,11 +116,11 @@ public final class RemoteRuntime implements AutoCloseable {
      * connects to it.
      *
      * @param archive the class path, and the class-data archive to map, if any (then the class path's
-     *                directories are linked: {@link ClassDataArchive#linkedDirectories})
+     *                directories are copies: {@link ClassDataArchive#copiedDirectories})
      */
     static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
                                ClassDataArchive archive, JvmSetup setup, Timeouts timeouts) {
-        List<Bind> binds = new ArrayList<>(setup.binds(archive.classpath(), archive.linkedDirectories()));
+        List<Bind> binds = new ArrayList<>(setup.binds(archive.classpath(), archive.copiedDirectories()));
         binds.addAll(archive.binds());
         ExposedPort port = ExposedPort.tcp(AGENT_PORT);
         Ports ports = new Ports();
@@ -131,7 +131,7 @@ public final class RemoteRuntime implements AutoCloseable {
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withAutoRemove(true)
                 .withBinds(binds)
-                .withTmpFs(setup.tmpfs(archive.classpath(), archive.linkedDirectories()))
+                .withTmpFs(setup.tmpfs(archive.classpath(), archive.copiedDirectories()))
                 .withPortBindings(ports);
         if (!setup.groups().isEmpty()) {
             hostConfig = hostConfig.withGroupAdd(setup.groups());

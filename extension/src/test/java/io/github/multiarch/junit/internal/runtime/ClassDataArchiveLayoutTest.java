@@ -13,9 +13,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When a class-data archive would change a lookup of the host's class path (kept in its order,
- * its directories linked): a class file of a directory that a later jar holds too, which the
- * archive would serve from the jar; an entry inside a directory, which the directory's tmpfs
- * would hide. Resources in both places change nothing.
+ * its directories copied into each runtime): a class file of a directory that a later jar holds
+ * too, which the archive would serve from the jar; an entry inside a directory, which the
+ * directory's tmpfs would hide. Resources in both places change nothing. And when the
+ * directories are too large to copy into each runtime.
  */
 class ClassDataArchiveLayoutTest {
 
@@ -84,6 +85,38 @@ class ClassDataArchiveLayoutTest {
         assertThat(ClassDataArchive.nested(List.of(classes, inside))).hasValue("the class path entry " + inside
                 + " lies inside the class path directory " + classes);
         assertThat(ClassDataArchive.nested(List.of(classes, jar("outer.jar", "x")))).isEmpty();
+    }
+
+    @Test
+    void directoriesThatHoldMoreThanARuntimeCopiesGetNoArchive() throws IOException {
+        Path testClasses = tmp.resolve("target/test-classes");
+        write(testClasses.resolve("org/example/FooTest.class"));
+        Path classes = tmp.resolve("target/classes");
+        Path big = classes.resolve("data/big.bin");
+        write(big);
+        sparse(big, ClassDataArchive.MAX_COPIED_BYTES - 1); // with FooTest.class's byte: exactly the bound
+        Files.createSymbolicLink(classes.resolve("data/elsewhere.bin"), // a link is copied as a link: not counted
+                sparse(Files.createDirectories(tmp.resolve("outside")).resolve("huge.bin"), 10 * ClassDataArchive.MAX_COPIED_BYTES));
+        Path jar = jar("big.jar", "x");
+        sparse(jar, 2 * ClassDataArchive.MAX_COPIED_BYTES); // jars are mapped, not copied
+
+        assertThat(ClassDataArchive.tooLargeToCopy(List.of(testClasses, classes, jar))).isEmpty();
+
+        sparse(big, ClassDataArchive.MAX_COPIED_BYTES); // one byte over, together
+        assertThat(ClassDataArchive.tooLargeToCopy(List.of(testClasses, classes, jar))).hasValue(
+                "the class path directories hold 64.1 MiB, more than the 64 MiB a runtime copies");
+        assertThat(ClassDataArchive.tooLargeToCopy(List.of(classes))).isEmpty();
+        sparse(big, 200L << 20);
+        assertThat(ClassDataArchive.tooLargeToCopy(List.of(classes))).hasValue(
+                "the class path directories hold 200.0 MiB, more than the 64 MiB a runtime copies");
+    }
+
+    /** Makes {@code file} {@code size} bytes long without writing them (a sparse file: no disk space). */
+    private static Path sparse(Path file, long size) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        return file;
     }
 
     private static void write(Path file) throws IOException {

@@ -214,7 +214,7 @@ class JvmSetupTest {
     }
 
     @Test
-    void linkedClassPathDirectoriesAreAnEmptyTmpfsAtTheirOwnPathAndTheirContentsElsewhere() throws IOException {
+    void copiedClassPathDirectoriesAreAnExecutableTmpfsAtTheirOwnPathAndReadOnlyElsewhere() throws IOException {
         Path elsewhere = Files.createDirectories(tmp.resolve("other/module/target/classes"));
         List<Path> classpath = List.of(testClasses, classes, jar, elsewhere);
         JvmSetup setup = JvmSetup.of(host(module, "/tmp"), classpath, List.of(), false, List.of());
@@ -225,17 +225,19 @@ class JvmSetupTest {
                         org.assertj.core.groups.Tuple.tuple(module.resolve("target").toString(),
                                 module.resolve("target").toString(), AccessMode.rw),
                         org.assertj.core.groups.Tuple.tuple(testClasses.toString(),
-                                "/multiarch/classdirs/0/test-classes", AccessMode.rw),
+                                "/multiarch/classdirs/0/test-classes", AccessMode.ro),
                         org.assertj.core.groups.Tuple.tuple(classes.toString(), "/multiarch/classdirs/1/classes",
-                                AccessMode.rw),
+                                AccessMode.ro),
                         org.assertj.core.groups.Tuple.tuple(jar.toString(), jar.toString(), AccessMode.ro),
                         org.assertj.core.groups.Tuple.tuple(elsewhere.toString(), "/multiarch/classdirs/3/classes",
                                 AccessMode.ro));
         assertThat(setup.tmpfs(classpath, List.of(0, 1, 3))).containsExactly(
                 Map.entry("/tmp", JvmSetup.TMP_OPTIONS),
-                Map.entry(testClasses.toString(), "rw,nosuid,nodev,mode=755,uid=1000,gid=1000"),
-                Map.entry(classes.toString(), "rw,nosuid,nodev,mode=755,uid=1000,gid=1000"),
-                Map.entry(elsewhere.toString(), "rw,nosuid,nodev,mode=755,uid=1000,gid=1000"));
+                Map.entry(testClasses.toString(), "rw,exec,nosuid,nodev,mode=755,uid=1000,gid=1000"),
+                Map.entry(classes.toString(), "rw,exec,nosuid,nodev,mode=755,uid=1000,gid=1000"),
+                Map.entry(elsewhere.toString(), "rw,exec,nosuid,nodev,mode=755,uid=1000,gid=1000"));
+        assertThat(JvmSetup.of(host(module, "/tmp"), classpath, List.of(), true, List.of()).tmpfs(classpath, List.of(1)))
+                .as("rootless: the image's user").containsEntry(classes.toString(), "rw,exec,nosuid,nodev,mode=1777");
         assertThat(JvmSetup.remotePaths(classpath)).as("the class path itself is the host's")
                 .containsExactly(testClasses.toString(), classes.toString(), jar.toString(), elsewhere.toString());
         assertThat(setup.binds(classpath, List.of())).as("without an archive: as always")
