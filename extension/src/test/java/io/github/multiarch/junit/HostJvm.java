@@ -25,9 +25,16 @@ final class HostJvm implements AutoCloseable {
     /** Like {@link #start(List, Class, String...)}, with another class path. */
     static HostJvm start(List<String> prefix, List<Path> classpath, Class<?> testClass, String... params)
             throws IOException {
+        return start(prefix, List.of(), classpath, testClass, params);
+    }
+
+    /** Like {@link #start(List, List, Class, String...)}, with options for the JVM ({@code -Dkey=value}, ...). */
+    static HostJvm start(List<String> prefix, List<String> jvmOptions, List<Path> classpath, Class<?> testClass,
+                         String... params) throws IOException {
         Path output = Files.createTempFile("multiarch-hostjvm", ".log");
         List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList()));
         command.add(LaunchMain.class.getName());

@@ -15,14 +15,28 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The program the runtime container starts: {@code java io.github.multiarch.junit.internal.remote.Agent PORT}.
+ *
+ * <p>When the runtime maps a class-data archive, it first fills the class path directories, which
+ * are empty when the JVM starts, with copies of their contents ({@link #CLASS_DIRS_PROPERTY}),
+ * before any class or resource of the tests is looked up, and says on its error output how long
+ * that took; if it cannot, it exits ({@link #EXIT_CLASS_DIRS}) with the reason, rather than run
+ * tests without those files or with some of them.
  *
  * <p>It serves exactly one connection, its host's: the first that proves it with the token the
  * host gave the container ({@link Handshake}, {@link Handshake#TOKEN_ENV}); every other one is
@@ -65,11 +79,44 @@ public final class Agent implements AgentSession.Outbox {
     /** The first argument that makes {@link #main} a training run instead of a runtime. */
     public static final String TRAIN = "--train";
 
+    /**
+     * System property naming the class path directories the agent fills before anything else, as
+     * pairs separated by {@link #CLASS_DIRS_SEPARATOR}: the directory's own path on the class path
+     * (an empty tmpfs when the JVM starts, as a class-data archive of a class path with
+     * directories requires), then where its contents are mounted (read-only). The whole tree of
+     * the contents is copied into the directory ({@link #copyClassDirectories}).
+     */
+    public static final String CLASS_DIRS_PROPERTY = "multiarch.cds.classDirs";
+
+    /** Separates the paths of {@link #CLASS_DIRS_PROPERTY}: the path separator, which no class path entry holds. */
+    public static final String CLASS_DIRS_SEPARATOR = java.io.File.pathSeparator;
+
+    /** The exit code of an agent that could not fill the class path directories ({@link #CLASS_DIRS_PROPERTY}). */
+    static final int EXIT_CLASS_DIRS = 6;
+
     /** The host's connection, past the {@link Handshake}. */
     record Connection(Socket socket, DataInputStream in, DataOutputStream out) {
     }
 
     public static void main(String[] args) throws Exception {
+        String classDirs = System.getProperty(CLASS_DIRS_PROPERTY);
+        if (classDirs != null) { // first: no class or resource of the tests may be looked up before
+            PrintStream err = System.err;
+            try {
+                long t0 = System.nanoTime();
+                Copied copied = copyClassDirectories(classDirs);
+                err.println(String.format(java.util.Locale.ROOT, "multiarch-agent: copied the class path directories"
+                        + " (%d files and directories, %.1f MiB) in %.3f s", copied.entries(),
+                        copied.bytes() / (double) (1 << 20), (System.nanoTime() - t0) / 1e9));
+                err.flush();
+            } catch (IOException | RuntimeException e) {
+                err.println("multiarch-agent: the class path directories could not be filled with copies of their"
+                        + " contents (" + e + "), so the tests would not see their classes and files; exiting");
+                err.flush();
+                Runtime.getRuntime().halt(EXIT_CLASS_DIRS);
+                return;
+            }
+        }
         if (args.length == 3 && args[0].equals(TRAIN)) {
             train(args[1], args[2]);
             return;
@@ -194,6 +241,94 @@ public final class Agent implements AgentSession.Outbox {
         Agent agent = new Agent(new DataOutputStream(frames));
         String selector = RemoteSelector.forClass(java.util.List.of(), testClass);
         new AgentSession(1, selector, Map.of(ARCHITECTURE_PARAMETER, architecture), agent, false).run();
+    }
+
+    /**
+     * Fills each class path directory of {@code pairs} ({@link #CLASS_DIRS_PROPERTY}) with a copy
+     * of the whole tree of its contents: directories, files with their modification times and
+     * permissions ({@link StandardCopyOption#COPY_ATTRIBUTES}), symbolic links as links (not
+     * followed). The directory itself gets its contents' time and permissions too, where this
+     * process may set them (it owns the tmpfs when the runtime runs as the build's user). Each
+     * directory must be empty and each contents a directory; any failure is thrown, and the caller
+     * must not go on (a directory may be half filled).
+     *
+     * @return what was copied, for the agent's line
+     */
+    static Copied copyClassDirectories(String pairs) throws IOException {
+        String[] paths = pairs.split(java.util.regex.Pattern.quote(CLASS_DIRS_SEPARATOR), -1);
+        if (paths.length % 2 != 0) {
+            throw new IOException(CLASS_DIRS_PROPERTY + " holds an odd number of paths: " + pairs);
+        }
+        long[] counts = new long[2]; // entries, bytes
+        for (int i = 0; i < paths.length; i += 2) {
+            Path dir = Path.of(paths[i]);
+            Path contents = Path.of(paths[i + 1]);
+            if (!Files.isDirectory(contents)) {
+                throw new IOException("the contents of " + dir + ", " + contents + ", are no directory");
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                if (entries.iterator().hasNext()) {
+                    throw new IOException(dir + " is not empty before it is filled");
+                }
+            }
+            copyTree(contents, dir, counts);
+        }
+        return new Copied(counts[0], counts[1]);
+    }
+
+    /** What {@link #copyClassDirectories} copied: files, links and directories below the class path directories, and the files' bytes. */
+    record Copied(long entries, long bytes) {
+    }
+
+    /** Copies the tree below {@code from} into the existing, empty directory {@code to}. */
+    private static void copyTree(Path from, Path to, long[] counts) throws IOException {
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                if (!d.equals(from)) { // (its time and permissions once it is filled: a read-only one could not be)
+                    Files.createDirectory(target(d));
+                    counts[0]++;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                Files.copy(f, target(f), LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+                counts[0]++;
+                counts[1] += attrs.isRegularFile() ? attrs.size() : 0;
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                PosixFileAttributes attrs = Files.readAttributes(d, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                PosixFileAttributeView view = Files.getFileAttributeView(target(d), PosixFileAttributeView.class);
+                try {
+                    view.setPermissions(attrs.permissions());
+                    view.setTimes(attrs.lastModifiedTime(), attrs.lastAccessTime(), null);
+                } catch (IOException denied) {
+                    if (!d.equals(from)) {
+                        throw denied;
+                    }
+                    Log.debug("The class path directory " + to + " (a tmpfs of another user) keeps its own time and"
+                            + " permissions; its contents are copied with theirs", denied);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            private Path target(Path p) {
+                return to.resolve(from.relativize(p).toString());
+            }
+        });
     }
 
     /** Whether {@code file} is mapped into this process: the JVM took the archive (it ignores an unusable one). */

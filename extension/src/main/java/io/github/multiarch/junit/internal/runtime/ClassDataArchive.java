@@ -16,7 +16,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +33,30 @@ import java.util.zip.ZipFile;
  * verifying its classes again. Under emulation that is most of a cold start (see README,
  * "Performance").
  *
- * <p>The JDK archives classes from jars only, and a runtime's class path must begin with the
- * one the archive was made with. So the runtime's class path puts the jars first and the
- * directories ({@code target/test-classes}, {@code target/classes}) after them, but only when
- * that changes nothing a test can see: no file of a directory is also in a jar. Otherwise, when
- * the agent's own classes are in a directory (this project's own build), on a remote engine, or
- * with {@code multiarch.cds=false}, the class path stays as the host has it and no archive is
- * used.
+ * <p>The JDK archives classes from jars only, a runtime's class path must begin with the one the
+ * archive was made with, and the JDK takes an archive only while every directory of that class
+ * path is empty when the JVM starts (at the training and at each later start). So the runtime
+ * keeps the host's class path, in its order and at the same paths ({@link JvmSetup#remotePath}),
+ * and with an archive each directory ({@code target/test-classes}, {@code target/classes}) is an
+ * empty tmpfs at its own path when the JVM starts, the real directory mounted read-only at
+ * {@link JvmSetup#copySource} ({@link #copiedDirectories}); the agent copies each real
+ * directory's whole tree into its tmpfs before anything of the tests is looked up
+ * ({@link Agent#CLASS_DIRS_PROPERTY}). The JDK's class path reads a directory lazily, path by
+ * path, so from then on every resource is found where the host finds it (a directory's
+ * {@code META-INF/LICENSE.txt} before a jar's, at the directory's own URL), and a class of a jar
+ * comes from the archive, which the JDK asks before the class path. That is the host's class
+ * only when no directory before the jar holds the same class file, so such a class path
+ * ({@link #shadowedClass}) gets no archive, nor one with an entry inside a directory
+ * ({@link #nested}), whose tmpfs would hide it, nor one whose directories hold more than
+ * {@link #MAX_COPIED_BYTES} ({@link #tooLargeToCopy}); nor one where the agent's own classes are
+ * in a directory (this project's own build), on a remote engine, or with
+ * {@code multiarch.cds=false}. A runtime started without an archive file (none made yet, or none
+ * possible) mounts its directories as {@link JvmSetup#binds(List)} does.
+ *
+ * <p>A copied directory is the real one as files too: a walk finds the same files, a resource
+ * name with {@code ..} and a canonical path resolve as on the host. The one difference: what a
+ * test writes into it (or deletes from it) stays in the container's tmpfs; the host's directory
+ * is not changed (README, "The class-data archive").
  *
  * <p>When no archive exists yet, the first runtime starts without one and a training run
  * ({@code Agent --train}, in a container of the same image) makes it in the background. The
@@ -70,9 +86,23 @@ public final class ClassDataArchive {
             rm -f "$TMP" "$TMP.log"
             """.formatted(TRAINING_LIMIT_SECONDS);
     private static final int KEEP = 4;
+    /**
+     * The most the class path directories of a class path may hold together (the sizes of their
+     * files) for an archive: each runtime that maps it copies them into a tmpfs, whose pages are
+     * the container's memory, before its tests start, and the copy takes time under emulation.
+     */
+    static final long MAX_COPIED_BYTES = 64L << 20;
 
-    /** The class path in the runtime's order, how many leading jars the archive covers, or why none. */
-    record Layout(List<Path> classpath, int jars, String whyNone) {
+    /**
+     * The class path (the host's order, which the runtime keeps), the indices of its directories,
+     * and why no archive can be used with it ({@code null}: one can).
+     */
+    record Layout(List<Path> classpath, List<Integer> directories, String whyNone) {
+
+        /** The same class path, without an archive for {@code why}. */
+        Layout without(String why) {
+            return new Layout(classpath, directories, why);
+        }
     }
 
     /**
@@ -90,20 +120,23 @@ public final class ClassDataArchive {
          * @param trainingClass the test class a training run runs: the paths a real session takes
          */
         ClassDataArchive plan(Path cacheDir, Docker docker, Architecture arch, String imageId, List<Path> classpath,
-                              String trainingClass, List<String> jvmFlags) {
+                              String trainingClass, JvmSetup setup) {
             Layout layout;
             if (cacheDir == null) {
-                layout = new Layout(classpath, 0, "switched off (multiarch.cds=false)");
+                layout = new Layout(List.copyOf(classpath), List.of(), "switched off (multiarch.cds=false)");
             } else if (!docker.isLocal()) {
-                layout = new Layout(classpath, 0, "the engine is remote");
+                layout = new Layout(List.copyOf(classpath), List.of(), "the engine is remote");
             } else { // (reads the directories and jars: once per class path, and only when an archive may be used)
                 layout = layouts.computeIfAbsent(List.copyOf(classpath), ClassDataArchive::layout);
+                if (layout.whyNone == null) {
+                    layout = mountable(layout, setup);
+                }
             }
-            if (layout.jars == 0) {
+            if (layout.whyNone != null) {
                 return new ClassDataArchive(this, layout, null, trainingClass);
             }
             return new ClassDataArchive(this, layout,
-                    cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout, jvmFlags) + ".jsa"), trainingClass);
+                    cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout, setup.flags()) + ".jsa"), trainingClass);
         }
     }
 
@@ -122,9 +155,19 @@ public final class ClassDataArchive {
         this.present = file != null && Files.isRegularFile(file);
     }
 
-    /** The class path of the runtime, in its order. */
+    /** The class path of the runtime: the host's, in its order. */
     List<Path> classpath() {
         return layout.classpath;
+    }
+
+    /**
+     * The indices of the class path directories that have an empty tmpfs at their own path, filled
+     * by the agent with a copy of the real directory ({@link JvmSetup#copySource}): every directory
+     * when the runtime starts with an archive file (also when its JVM then does not take it), else
+     * none.
+     */
+    List<Integer> copiedDirectories() {
+        return exists() ? layout.directories : List.of();
     }
 
     /** Whether the runtime starts with an archive (one exists for it). */
@@ -138,7 +181,18 @@ public final class ClassDataArchive {
             return List.of();
         }
         String remote = REMOTE_DIR + "/" + file.getFileName();
-        return List.of("-XX:SharedArchiveFile=" + remote, "-D" + Agent.ARCHIVE_PROPERTY + "=" + remote);
+        List<String> flags = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + remote,
+                "-D" + Agent.ARCHIVE_PROPERTY + "=" + remote));
+        if (!layout.directories.isEmpty()) {
+            List<String> pairs = new ArrayList<>();
+            for (int i : layout.directories) {
+                Path dir = layout.classpath.get(i);
+                pairs.add(JvmSetup.remotePath(dir, i));
+                pairs.add(JvmSetup.copySource(dir, i));
+            }
+            flags.add("-D" + Agent.CLASS_DIRS_PROPERTY + "=" + String.join(Agent.CLASS_DIRS_SEPARATOR, pairs));
+        }
+        return flags;
     }
 
     /** Mounts of a runtime: the cache directory, read-only, when there is an archive. */
@@ -179,8 +233,9 @@ public final class ClassDataArchive {
 
     /**
      * Starts the training container: the runtime's JVM flags ({@link JvmSetup#flags()}, which the
-     * archive's key names) and jars at their runtime paths, as the runtime's user, with the
-     * runtime's tmpfs and {@code HOME}.
+     * archive's key names) and class path, with its jars at their runtime paths and an empty tmpfs
+     * at each directory's (the JDK archives a class path only while its directories are empty), as
+     * the runtime's user, with the runtime's {@code /tmp} and {@code HOME}.
      */
     private void train(Docker docker, Architecture arch, String imageId, JvmSetup setup) {
         if (!planner.trainings.add(file)) {
@@ -190,14 +245,13 @@ public final class ClassDataArchive {
         String tmp = file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try {
             Files.createDirectories(dir);
-            List<Path> jars = layout.classpath.subList(0, layout.jars);
-            List<Bind> binds = new ArrayList<>(JvmSetup.classpathBinds(jars));
+            List<Bind> binds = new ArrayList<>(JvmSetup.trainingBinds(layout.classpath, layout.directories));
             binds.add(new Bind(dir.toString(), new Volume(REMOTE_DIR), AccessMode.rw));
             List<String> args = new ArrayList<>(List.of("-c", TRAINING_SCRIPT, "training", "@" + JvmSetup.ARGS_FILE));
             args.add("-XX:ArchiveClassesAtExit=" + REMOTE_DIR + "/" + tmp);
             args.addAll(List.of(Agent.class.getName(), Agent.TRAIN, trainingClass, arch.platform()));
             HostConfig hostConfig = HostConfig.newHostConfig().withAutoRemove(true).withBinds(binds)
-                    .withTmpFs(JvmSetup.tmpfs());
+                    .withTmpFs(JvmSetup.trainingTmpfs(layout.classpath, layout.directories));
             if (!setup.groups().isEmpty()) {
                 hostConfig = hostConfig.withGroupAdd(setup.groups());
             }
@@ -209,7 +263,7 @@ public final class ClassDataArchive {
             if (setup.user() != null) {
                 create = create.withUser(setup.user());
             }
-            docker.startDetached(create, Map.of(JvmSetup.ARGS_FILE, setup.trainingArgsFile(JvmSetup.remotePaths(jars))));
+            docker.startDetached(create, Map.of(JvmSetup.ARGS_FILE, setup.trainingArgsFile(JvmSetup.remotePaths(layout.classpath))));
         } catch (IOException | RuntimeException e) {
             Log.warn(arch + ": no class-data archive made", e);
             return;
@@ -277,52 +331,143 @@ public final class ClassDataArchive {
         }
     }
 
-    /** Jars first when nothing can tell; no archive when it could, or when the agent is not in a jar. */
+    /**
+     * The host's class path, with the reason no archive can be used with it, if any: the agent is
+     * not in a jar, an entry lies inside a directory ({@link #nested}), the directories hold too
+     * much to copy ({@link #tooLargeToCopy}), or a class file of a directory is also in a later jar
+     * ({@link #shadowedClass}).
+     */
     private static Layout layout(List<Path> classpath) {
-        List<Path> jars = new ArrayList<>();
-        List<Path> dirs = new ArrayList<>();
-        for (Path p : classpath) {
-            (Files.isDirectory(p) ? dirs : jars).add(p);
-        }
-        Path agent = codeSource(Agent.class);
-        if (agent == null || !jars.contains(agent)) {
-            return new Layout(classpath, 0, "the agent's classes are not in a jar (" + agent + ")");
-        }
-        Optional<String> shadowed = shadowed(dirs, jars);
-        if (shadowed.isPresent()) {
-            return new Layout(classpath, 0, "putting the jars first would change what " + shadowed.get() + " is");
-        }
-        List<Path> ordered = new ArrayList<>(jars);
-        ordered.addAll(dirs);
-        return new Layout(List.copyOf(ordered), jars.size(), null);
-    }
-
-    /** A file that is both in one of {@code dirs} and in one of {@code jars}, if any. */
-    static Optional<String> shadowed(List<Path> dirs, List<Path> jars) {
-        Set<String> files = new HashSet<>();
-        for (Path dir : dirs) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                walk.filter(Files::isRegularFile).forEach(f -> files.add(dir.relativize(f).toString().replace('\\', '/')));
-            } catch (IOException e) {
-                return Optional.of(dir + " (unreadable: " + e.getMessage() + ")");
+        List<Integer> dirs = new ArrayList<>();
+        for (int i = 0; i < classpath.size(); i++) {
+            if (Files.isDirectory(classpath.get(i))) {
+                dirs.add(i);
             }
         }
-        files.remove("META-INF/MANIFEST.MF");
-        if (files.isEmpty()) {
+        Layout layout = new Layout(List.copyOf(classpath), List.copyOf(dirs), null);
+        Path agent = codeSource(Agent.class);
+        if (agent == null || !classpath.contains(agent) || Files.isDirectory(agent)) {
+            return layout.without("the agent's classes are not in a jar (" + agent + ")");
+        }
+        Optional<String> why = nested(classpath).or(() -> tooLargeToCopy(classpath)).or(() -> shadowedClass(classpath));
+        return why.map(layout::without).orElse(layout);
+    }
+
+    /**
+     * Whether the runtime's mounts allow copied directories: a directory must not hold the working
+     * or the output directory (mounted at their own paths), and must still be one.
+     */
+    static Layout mountable(Layout layout, JvmSetup setup) {
+        for (int i : layout.directories) {
+            Path dir = layout.classpath.get(i);
+            if (!Files.isDirectory(dir)) {
+                return layout.without("the class path directory " + dir + " is gone");
+            }
+            for (Path own : java.util.Arrays.asList(setup.workDir(), setup.outputDir())) {
+                if (own != null && JvmSetup.remotePath(dir, i).equals(dir.toString()) && own.startsWith(dir)) {
+                    return layout.without("the class path directory " + dir + " holds " + own + ", which is mounted"
+                            + " on its own");
+                }
+            }
+        }
+        return layout;
+    }
+
+    /**
+     * Why the directories of {@code classpath} are too large to copy into each runtime, if they are:
+     * their files hold more than {@link #MAX_COPIED_BYTES} together (sizes as the host reads them;
+     * links are not followed, as the agent copies them as links).
+     */
+    static Optional<String> tooLargeToCopy(List<Path> classpath) {
+        long total = 0;
+        for (Path dir : classpath) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path f : (Iterable<Path>) walk::iterator) {
+                    var attrs = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    total += attrs.isRegularFile() ? attrs.size() : 0;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return Optional.of("the class path directory " + dir + " is unreadable (" + e.getMessage() + ")");
+            }
+        }
+        if (total <= MAX_COPIED_BYTES) {
             return Optional.empty();
         }
-        for (Path jar : jars) {
-            try (ZipFile zip = new ZipFile(jar.toFile())) {
-                Optional<String> both = zip.stream().filter(e -> !e.isDirectory()).map(ZipEntry::getName)
-                        .filter(files::contains).findFirst();
-                if (both.isPresent()) {
-                    return Optional.of(both.get() + " (in a directory and in " + jar.getFileName() + ")");
+        long tenths = (total * 10 + (1 << 20) - 1) >> 20; // MiB/10, rounded up: never "64.0 MiB, more than 64 MiB"
+        return Optional.of("the class path directories hold " + tenths / 10 + "." + tenths % 10 + " MiB, more than the "
+                + (MAX_COPIED_BYTES >> 20) + " MiB a runtime copies");
+    }
+
+    /** An entry of {@code classpath} that lies inside one of its directories, if any (the directory's tmpfs would hide it). */
+    static Optional<String> nested(List<Path> classpath) {
+        for (Path dir : classpath) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            for (Path other : classpath) {
+                if (!other.equals(dir) && other.startsWith(dir)) {
+                    return Optional.of("the class path entry " + other + " lies inside the class path directory " + dir);
                 }
-            } catch (IOException e) {
-                return Optional.of(jar + " (unreadable: " + e.getMessage() + ")");
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A class file that a directory of {@code classpath} holds and a jar after it holds too, if any:
+     * the archive would serve the jar's class where the host loads the directory's. (Resources of a
+     * directory are looked up in it as on the host; a class file in a jar before the directory is
+     * the host's too.) {@code module-info.class} does not count, and a multi-release jar's
+     * {@code META-INF/versions/<n>/} classes count as the classes they stand for.
+     */
+    static Optional<String> shadowedClass(List<Path> classpath) {
+        Map<String, Path> classes = new java.util.HashMap<>(); // of the directories so far: name -> directory
+        for (Path entry : classpath) {
+            if (Files.isDirectory(entry)) {
+                try (Stream<Path> walk = Files.walk(entry)) {
+                    for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                        String name = entry.relativize(f).toString().replace('\\', '/');
+                        if (isClass(name)) {
+                            classes.putIfAbsent(name, entry);
+                        }
+                    }
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    return Optional.of("the class path directory " + entry + " is unreadable (" + e.getMessage() + ")");
+                }
+            } else if (!classes.isEmpty()) {
+                try (ZipFile zip = new ZipFile(entry.toFile())) {
+                    Optional<String> both = zip.stream().filter(e -> !e.isDirectory()).map(ZipEntry::getName)
+                            .map(ClassDataArchive::unversioned).filter(classes::containsKey).findFirst();
+                    if (both.isPresent()) {
+                        return Optional.of(both.get() + " is both in the class path directory " + classes.get(both.get())
+                                + " and in the later jar " + entry + ": the archive would serve the jar's class");
+                    }
+                } catch (IOException e) {
+                    return Optional.of("the class path entry " + entry + " is unreadable as a jar (" + e.getMessage() + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code name} is a class file that counts: not {@code module-info.class}. */
+    private static boolean isClass(String name) {
+        return name.endsWith(".class") && !name.equals("module-info.class");
+    }
+
+    /** {@code META-INF/versions/<n>/rest} as {@code rest}; any other name as it is. */
+    static String unversioned(String name) {
+        if (name.startsWith("META-INF/versions/")) {
+            int slash = name.indexOf('/', "META-INF/versions/".length());
+            if (slash > 0) {
+                return name.substring(slash + 1);
+            }
+        }
+        return name;
     }
 
     private static Path codeSource(Class<?> type) {
@@ -336,15 +481,21 @@ public final class ClassDataArchive {
 
     /**
      * Image, JVM flags ({@link JvmSetup#flags()}: the heap, collector and {@code multiarch.jvm.args}
-     * among them), and each covered jar's remote path, size and time: a change in any makes a new archive.
+     * among them), and the class path in its order: each jar's remote path, size and time, each
+     * directory's remote path: a change in any makes a new archive.
      */
     static String key(String imageId, Layout layout, List<String> jvmFlags) {
         StringBuilder sb = new StringBuilder(imageId).append('\n').append(jvmFlags).append('\n');
-        List<Path> jars = layout.classpath.subList(0, layout.jars);
-        List<String> remote = JvmSetup.remotePaths(jars);
-        for (int i = 0; i < jars.size(); i++) {
-            java.io.File f = jars.get(i).toFile();
-            sb.append(remote.get(i)).append(' ').append(f.length()).append(' ').append(f.lastModified()).append('\n');
+        List<String> remote = JvmSetup.remotePaths(layout.classpath);
+        for (int i = 0; i < remote.size(); i++) {
+            sb.append(remote.get(i)).append(' ');
+            if (layout.directories.contains(i)) {
+                sb.append("directory");
+            } else {
+                java.io.File f = layout.classpath.get(i).toFile();
+                sb.append(f.length()).append(' ').append(f.lastModified());
+            }
+            sb.append('\n');
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));

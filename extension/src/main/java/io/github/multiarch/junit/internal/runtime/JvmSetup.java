@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,11 @@ import java.util.regex.Pattern;
  *   <li><b>Files.</b> The working directory is this JVM's {@code user.dir} (the module's base
  *       directory under Surefire), mounted read-only at the same absolute path; the build's output
  *       directory ({@link #outputDir}: {@code target/}) is mounted writable at its own path; the
- *       other class path entries read-only at their own paths ({@link #remotePath}). The JVM runs
+ *       other class path entries read-only at their own paths ({@link #remotePath}). With a
+ *       class-data archive each class path directory is an empty tmpfs at its own path instead,
+ *       which the agent fills with a copy of the real directory, mounted read-only at
+ *       {@link #copySource} (see {@link ClassDataArchive}); what a test writes there stays in the
+ *       container. The JVM runs
  *       as this process's uid:gid (and supplementary groups), so what it writes is the build
  *       user's. {@code /tmp} is a tmpfs of the container (executable: native libraries unpacked
  *       there load), the remote {@code java.io.tmpdir}, {@code user.home}, {@code TMPDIR} and
@@ -51,10 +56,26 @@ final class JvmSetup {
     static final String ARGS_FILE = "/multiarch/java.args";
     /** Where class path entries that cannot keep their own path are mounted: {@code /multiarch/cp/<index>/<name>}. */
     static final String CP_DIR = "/multiarch/cp";
+    /**
+     * Where a runtime with a class-data archive mounts class path directory {@code <index>},
+     * read-only: {@code /multiarch/classdirs/<index>/<name>}; its own path is an empty tmpfs that
+     * the agent fills with a copy of it ({@link #copySource}).
+     */
+    static final String CLASS_DIRS = "/multiarch/classdirs";
     /** The container's temporary directory: a tmpfs. */
     static final String TMP = "/tmp";
-    /** Its options: executable (Docker's default is noexec, where an unpacked JNI library does not load), for everyone. */
+    /**
+     * Its options: executable (Docker's default is noexec, where an unpacked JNI library does not
+     * load), for everyone; no size of its own (the kernel's default: half the memory).
+     */
     static final String TMP_OPTIONS = "rw,exec,nosuid,nodev,mode=1777";
+    /**
+     * The options of a copied class path directory's tmpfs ({@link #tmpfs(List, Collection)}), but
+     * its owner: executable and unbounded as {@link #TMP_OPTIONS} (a native library among the
+     * class path's resources loads from it; the copy is bounded by
+     * {@link ClassDataArchive#MAX_COPIED_BYTES}, what tests write there only by memory).
+     */
+    static final String CLASS_DIR_OPTIONS = "rw,exec,nosuid,nodev";
 
     /**
      * The runtime JVM's own flags, whatever the host's: C1 only and the JDK's class-data sharing
@@ -376,13 +397,41 @@ final class JvmSetup {
         return remote;
     }
 
-    /** Read-only mounts of each of {@code classpath} at its {@link #remotePath} (a training run's: no working directory). */
-    static List<Bind> classpathBinds(List<Path> classpath) {
-        return classpathBinds(classpath, null, null);
+    /**
+     * Where class path directory {@code index} is mounted, read-only, in a runtime whose class path
+     * directories are copies: {@code /multiarch/classdirs/<index>/<name>}.
+     */
+    static String copySource(Path dir, int index) {
+        Path name = dir.getFileName();
+        return CLASS_DIRS + "/" + index + "/" + (name == null ? "root" : name.toString());
+    }
+
+    /**
+     * A training run's mounts: each entry of {@code classpath} but the {@code directories} read-only
+     * at its {@link #remotePath} (the directories are empty tmpfs mounts: {@link #trainingTmpfs}).
+     */
+    static List<Bind> trainingBinds(List<Path> classpath, Collection<Integer> directories) {
+        List<Bind> binds = new ArrayList<>();
+        for (int i = 0; i < classpath.size(); i++) {
+            if (!directories.contains(i)) {
+                binds.add(new Bind(classpath.get(i).toString(), new Volume(remotePath(classpath.get(i), i)),
+                        AccessMode.ro));
+            }
+        }
+        return binds;
     }
 
     /** The runtime's mounts: the working directory (read-only), the output directory (writable), the rest of the class path. */
     List<Bind> binds(List<Path> classpath) {
+        return binds(classpath, List.of());
+    }
+
+    /**
+     * The runtime's mounts ({@link #binds(List)}), where each class path directory whose index is in
+     * {@code copied} has an empty tmpfs at its own path ({@link #tmpfs(List, Collection)}) and is
+     * mounted read-only at {@link #copySource}, from where the agent copies it.
+     */
+    List<Bind> binds(List<Path> classpath, Collection<Integer> copied) {
         List<Bind> binds = new ArrayList<>();
         if (workDir != null) {
             binds.add(new Bind(workDir.toString(), new Volume(workDir.toString()), AccessMode.ro));
@@ -390,15 +439,13 @@ final class JvmSetup {
         if (outputDir != null) {
             binds.add(new Bind(outputDir.toString(), new Volume(outputDir.toString()), AccessMode.rw));
         }
-        binds.addAll(classpathBinds(classpath, workDir, outputDir));
-        return binds;
-    }
-
-    private static List<Bind> classpathBinds(List<Path> classpath, Path workDir, Path outputDir) {
-        List<Bind> binds = new ArrayList<>();
         for (int i = 0; i < classpath.size(); i++) {
             Path entry = classpath.get(i);
             String remote = remotePath(entry, i);
+            if (copied.contains(i)) {
+                binds.add(new Bind(entry.toString(), new Volume(copySource(entry, i)), AccessMode.ro));
+                continue;
+            }
             boolean seen = remote.equals(entry.toString()) && (under(entry, workDir) || under(entry, outputDir));
             if (!seen) {
                 binds.add(new Bind(entry.toString(), new Volume(remote), AccessMode.ro));
@@ -410,6 +457,31 @@ final class JvmSetup {
     /** The container's tmpfs mounts. */
     static Map<String, String> tmpfs() {
         return Map.of(TMP, TMP_OPTIONS);
+    }
+
+    /**
+     * The runtime's tmpfs mounts: {@link #TMP}, and an empty one ({@link #CLASS_DIR_OPTIONS}) at the
+     * own path of each class path directory whose index is in {@code copied}, which the agent fills
+     * with a copy (owned by the runtime's user, so it can; by everyone's when that user is the
+     * image's).
+     */
+    Map<String, String> tmpfs(List<Path> classpath, Collection<Integer> copied) {
+        Map<String, String> tmpfs = new LinkedHashMap<>(tmpfs());
+        String owner = user == null ? "mode=1777"
+                : "mode=755,uid=" + user.substring(0, user.indexOf(':')) + ",gid=" + user.substring(user.indexOf(':') + 1);
+        for (int i : copied) {
+            tmpfs.put(remotePath(classpath.get(i), i), CLASS_DIR_OPTIONS + "," + owner);
+        }
+        return tmpfs;
+    }
+
+    /** A training run's tmpfs mounts: {@link #TMP}, and an empty read-only one at the own path of each of {@code directories}. */
+    static Map<String, String> trainingTmpfs(List<Path> classpath, Collection<Integer> directories) {
+        Map<String, String> tmpfs = new LinkedHashMap<>(tmpfs());
+        for (int i : directories) {
+            tmpfs.put(remotePath(classpath.get(i), i), "ro,nosuid,nodev,mode=755");
+        }
+        return tmpfs;
     }
 
     /**

@@ -115,11 +115,12 @@ public final class RemoteRuntime implements AutoCloseable {
      * Starts a container of {@code imageId} running the agent, set up as {@code setup} says, and
      * connects to it.
      *
-     * @param archive the class path in the runtime's order, and the class-data archive to map, if any
+     * @param archive the class path, and the class-data archive to map, if any (then the class path's
+     *                directories are copies: {@link ClassDataArchive#copiedDirectories})
      */
     static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
                                ClassDataArchive archive, JvmSetup setup, Timeouts timeouts) {
-        List<Bind> binds = new ArrayList<>(setup.binds(archive.classpath()));
+        List<Bind> binds = new ArrayList<>(setup.binds(archive.classpath(), archive.copiedDirectories()));
         binds.addAll(archive.binds());
         ExposedPort port = ExposedPort.tcp(AGENT_PORT);
         Ports ports = new Ports();
@@ -130,7 +131,7 @@ public final class RemoteRuntime implements AutoCloseable {
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withAutoRemove(true)
                 .withBinds(binds)
-                .withTmpFs(JvmSetup.tmpfs())
+                .withTmpFs(setup.tmpfs(archive.classpath(), archive.copiedDirectories()))
                 .withPortBindings(ports);
         if (!setup.groups().isEmpty()) {
             hostConfig = hostConfig.withGroupAdd(setup.groups());

@@ -185,7 +185,7 @@ public final class Runtimes implements AutoCloseable {
             JvmSetup setup = JvmSetup.capture(spec.classpath(), spec.jvmArgs(), engine.isRootless(),
                     engine.imageEnv(imageId));
             return RemoteRuntime.start(engine, arch, imageId, spec.image(), archives.plan(spec.cdsDir(), engine, arch,
-                    imageId, spec.classpath(), spec.trainingClass(), setup.flags()), setup, spec.timeouts());
+                    imageId, spec.classpath(), spec.trainingClass(), setup), setup, spec.timeouts());
         };
         if (checks.emulators.containsKey(arch)) {
             return start.get();

@@ -178,11 +178,76 @@ class JvmSetupTest {
 
     @Test
     void theArchivesKeyNamesTheJvmFlags() {
-        ClassDataArchive.Layout layout = new ClassDataArchive.Layout(List.of(jar), 1, null);
+        ClassDataArchive.Layout layout = new ClassDataArchive.Layout(List.of(jar), List.of(), null);
         assertThat(ClassDataArchive.key("sha256:1", layout, List.of("-Xmx1g")))
                 .isEqualTo(ClassDataArchive.key("sha256:1", layout, List.of("-Xmx1g")))
                 .isNotEqualTo(ClassDataArchive.key("sha256:1", layout, List.of("-Xmx2g")))
                 .isNotEqualTo(ClassDataArchive.key("sha256:1", layout, List.of("-Xmx1g", "-XX:+UseSerialGC")));
+    }
+
+    @Test
+    void theArchivesKeyNamesTheClassPathDirectoriesAndTheOrder() {
+        ClassDataArchive.Layout jarOnly = new ClassDataArchive.Layout(List.of(jar), List.of(), null);
+        ClassDataArchive.Layout withClasses = new ClassDataArchive.Layout(List.of(classes, jar), List.of(0), null);
+        ClassDataArchive.Layout withTestClasses = new ClassDataArchive.Layout(List.of(testClasses, jar), List.of(0), null);
+        ClassDataArchive.Layout jarFirst = new ClassDataArchive.Layout(List.of(jar, classes), List.of(1), null);
+        List<String> flags = List.of("-Xmx1g");
+        assertThat(java.util.stream.Stream.of(jarOnly, withClasses, withTestClasses, jarFirst)
+                .map(l -> ClassDataArchive.key("sha256:1", l, flags))).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aClassPathDirectoryThatHoldsTheWorkingDirectoryOrIsGoneGetsNoArchive() throws IOException {
+        List<Path> classpath = List.of(testClasses, classes, jar);
+        JvmSetup setup = JvmSetup.of(host(module, "/tmp"), classpath, List.of(), false, List.of());
+        ClassDataArchive.Layout layout = new ClassDataArchive.Layout(classpath, List.of(0, 1), null);
+        assertThat(ClassDataArchive.mountable(layout, setup)).isEqualTo(layout);
+
+        List<Path> withModule = List.of(module, jar);
+        assertThat(ClassDataArchive.mountable(new ClassDataArchive.Layout(withModule, List.of(0), null),
+                JvmSetup.of(host(module, "/tmp"), withModule, List.of(), false, List.of())).whyNone())
+                .isEqualTo("the class path directory " + module + " holds " + module + ", which is mounted on its own");
+
+        Files.delete(classes);
+        assertThat(ClassDataArchive.mountable(layout, setup).whyNone())
+                .isEqualTo("the class path directory " + classes + " is gone");
+    }
+
+    @Test
+    void copiedClassPathDirectoriesAreAnExecutableTmpfsAtTheirOwnPathAndReadOnlyElsewhere() throws IOException {
+        Path elsewhere = Files.createDirectories(tmp.resolve("other/module/target/classes"));
+        List<Path> classpath = List.of(testClasses, classes, jar, elsewhere);
+        JvmSetup setup = JvmSetup.of(host(module, "/tmp"), classpath, List.of(), false, List.of());
+
+        assertThat(setup.binds(classpath, List.of(0, 1, 3))).extracting(Bind::getPath, b -> b.getVolume().getPath(),
+                Bind::getAccessMode).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(module.toString(), module.toString(), AccessMode.ro),
+                        org.assertj.core.groups.Tuple.tuple(module.resolve("target").toString(),
+                                module.resolve("target").toString(), AccessMode.rw),
+                        org.assertj.core.groups.Tuple.tuple(testClasses.toString(),
+                                "/multiarch/classdirs/0/test-classes", AccessMode.ro),
+                        org.assertj.core.groups.Tuple.tuple(classes.toString(), "/multiarch/classdirs/1/classes",
+                                AccessMode.ro),
+                        org.assertj.core.groups.Tuple.tuple(jar.toString(), jar.toString(), AccessMode.ro),
+                        org.assertj.core.groups.Tuple.tuple(elsewhere.toString(), "/multiarch/classdirs/3/classes",
+                                AccessMode.ro));
+        assertThat(setup.tmpfs(classpath, List.of(0, 1, 3))).containsExactly(
+                Map.entry("/tmp", JvmSetup.TMP_OPTIONS),
+                Map.entry(testClasses.toString(), "rw,exec,nosuid,nodev,mode=755,uid=1000,gid=1000"),
+                Map.entry(classes.toString(), "rw,exec,nosuid,nodev,mode=755,uid=1000,gid=1000"),
+                Map.entry(elsewhere.toString(), "rw,exec,nosuid,nodev,mode=755,uid=1000,gid=1000"));
+        assertThat(JvmSetup.of(host(module, "/tmp"), classpath, List.of(), true, List.of()).tmpfs(classpath, List.of(1)))
+                .as("rootless: the image's user").containsEntry(classes.toString(), "rw,exec,nosuid,nodev,mode=1777");
+        assertThat(JvmSetup.remotePaths(classpath)).as("the class path itself is the host's")
+                .containsExactly(testClasses.toString(), classes.toString(), jar.toString(), elsewhere.toString());
+        assertThat(setup.binds(classpath, List.of())).as("without an archive: as always")
+                .isEqualTo(setup.binds(classpath));
+
+        assertThat(JvmSetup.trainingBinds(classpath, List.of(0, 1, 3))).extracting(Bind::getPath,
+                b -> b.getVolume().getPath()).containsExactly(org.assertj.core.groups.Tuple.tuple(jar.toString(),
+                        jar.toString()));
+        assertThat(JvmSetup.trainingTmpfs(classpath, List.of(0, 1, 3))).containsOnlyKeys("/tmp",
+                testClasses.toString(), classes.toString(), elsewhere.toString());
     }
 
     /** What the java launcher makes of the argument file: each value as written, whatever characters it holds. */
