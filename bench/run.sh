@@ -654,7 +654,7 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
     # remote class waits for) with the agent's JVM flags, without and with an application CDS
     # archive of the same class path (made once by -XX:ArchiveClassesAtExit).
     log "figure 1, breakdown: JUnit's first run in a fresh s390x JVM, without and with an AppCDS archive"
-    AGENT_FLAGS=(-XX:+UseSerialGC -Xshare:auto)
+    AGENT_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto)
     rm -f "$RUN/cold/app.jsa"
     # JDK 17's AppCDS refuses a class path with a non-empty directory: the test classes go in a jar
     # (the runtime could do the same with target/test-classes, or load them in a child class loader)
@@ -690,7 +690,7 @@ if [[ " $FIGURES " == *" 2 "* ]]; then
     settle
     rc=0; t0=$(now_ms)
     docker_run --platform linux/s390x -v "$M2:$M2:ro" -v "$H:$H:ro" -v "$RUN/warm:$RUN/warm" "${JRE_IMAGE[s390x]}" \
-        java -XX:+UseSerialGC -Xshare:auto -cp "$HCP" bench.Bench \
+        java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp "$HCP" bench.Bench \
         "$RUN/warm/remote.events.tsv" "$RUN/warm/remote.err.tsv" bench.ColdPlain bench.Empty200Plain bench.Empty200Plain \
         >"$RUN/warm/remote.log" 2>&1 || rc=$?
     record warm.remote.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
@@ -786,16 +786,16 @@ if [[ " $FIGURES " == *" 6 "* ]]; then
         "$entry_after: $(qemu_version "${entry_after%% (flags*}" | sed 's/^$/its --version could not be read/')"
     log "  natively and on s390x: $(secs "$t0" "$(now_ms)") s (exit $rc)"
     [ $rc = 0 ] || { grep -v '^bench: sha256 ' "$RUN/cpu/host.log" | tail -n 20 | sed 's/^/    /' >&2; }
-    # For the breakdown: the native rounds again without the SHA-256 intrinsic, which the s390x JVM
-    # under QEMU lacks (the JIT as the runtime's: tiered, the JVM's default)
+    # For the breakdown: the native rounds again with the emulated JVM's JIT (C1 only, as the
+    # runtime's -XX:TieredStopAtLevel=1; no SHA-256 intrinsic, which the s390x JVM under QEMU lacks)
     classes=()
     for i in $(seq 1 "$REPEATS"); do classes+=(bench.ShaPlain); done
     settle
     rc=0; t0=$(now_ms)
-    java -XX:+UnlockDiagnosticVMOptions -XX:-UseSHA256Intrinsics -cp "$HCP" bench.Bench "$RUN/cpu/c1.events.tsv" "$RUN/cpu/c1.err.tsv" \
+    java -XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-UseSHA256Intrinsics -cp "$HCP" bench.Bench "$RUN/cpu/c1.events.tsv" "$RUN/cpu/c1.err.tsv" \
         "${classes[@]}" >"$RUN/cpu/c1.log" 2>&1 || rc=$?
     record cpu.c1.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
-    log "  natively with no SHA-256 intrinsic: $(secs "$t0" "$(now_ms)") s (exit $rc)"
+    log "  natively with C1 and no SHA-256 intrinsic: $(secs "$t0" "$(now_ms)") s (exit $rc)"
 fi
 
 # ---- figure 7: a real third-party suite (opt-in) -------------------------------------------

@@ -78,13 +78,10 @@ final class JvmSetup {
     static final String CLASS_DIR_OPTIONS = "rw,exec,nosuid,nodev";
 
     /**
-     * The runtime JVM's own flags, whatever the host's: the JDK's class-data sharing (start-up speed
-     * under emulation), {@code vfork} for child processes (under QEMU), the agent's mark. The JIT is
-     * the JVM's default, tiered C1 and C2 as in Surefire's fork: C1 only ({@code -XX:TieredStopAtLevel=1},
-     * until 0.1.0's issue 13) started a class about 3 s sooner but ran Commons Text's suite 1.4x
-     * slower (README, "Performance"); {@code multiarch.jvm.args=-XX:TieredStopAtLevel=1} brings it back.
+     * The runtime JVM's own flags, whatever the host's: C1 only and the JDK's class-data sharing
+     * (start-up speed under emulation), {@code vfork} for child processes (under QEMU), the agent's mark.
      */
-    static final List<String> BASE_FLAGS = List.of("-Xshare:auto",
+    static final List<String> BASE_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto",
             "-Djdk.lang.Process.launchMechanism=vfork", "-Dmultiarch.agent=true");
 
     /** Property prefixes that are not carried: the JVM's own, the machine's, Surefire's, JUnit's and this extension's settings. */
