@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Build JRE images offline from Debian packages (bookworm, openjdk-17-jre-headless):
+# Build JRE images offline from Debian packages:
 #   multiarch-jre:17-<platform> for each platform of JRE_ARCHES (default: s390x arm64 ppc64le amd64;
-#   amd64 (or arm64 on an arm64 engine) is the native one, for tests that need no emulator)
+#   amd64 (or arm64 on an arm64 engine) is the native one, for tests that need no emulator):
+#   bookworm, openjdk-17-jre-headless
+#   multiarch-jre:25-<platform> for each platform of JRE25_ARCHES (default: the engine's own, for
+#   the tests of the JDK 24+ AOT cache): trixie, openjdk-25-jre-headless (the mirror here has
+#   trixie complete for amd64, arm64 and riscv64, not for s390x and ppc64el)
 # mmdebstrap makes a root file system tar (maintainer scripts run under emulation, so the
 # emulators are registered first with the qemu bundle), then `docker build --platform`
 # from a FROM scratch + ADD rootfs.tar Dockerfile (docker import would record the host's
@@ -13,9 +17,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
 ARCHES=${JRE_ARCHES:-s390x arm64 ppc64le amd64}
-SUITE=bookworm
+ARCHES25=${JRE25_ARCHES-$(engine_arch)}
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-PACKAGES=openjdk-17-jre-headless
 IMAGE=multiarch-jre
 VERSION=$(project_version)
 BUNDLE_IMAGE=multiarch-qemu-bundle:$VERSION
@@ -23,22 +26,26 @@ WORK=
 trap '[ -z "$WORK" ] || rm -rf "$WORK"' EXIT
 
 # The build recipe; the input hash covers exactly these (not this script's other lines).
-MMDEBSTRAP_OPTS=(
+# JAVA (17 or 25) chooses the suite and package.
+suite() { case $1 in 17) echo bookworm ;; 25) echo trixie ;; esac; }
+mmdebstrap_opts() { # mmdebstrap_opts JAVA
+    MMDEBSTRAP_OPTS=(
     --mode=root --variant=essential
-    --include="$PACKAGES"
+    --include="openjdk-$1-jre-headless"
     --dpkgopt='path-exclude=/usr/share/man/*'
     --dpkgopt='path-exclude=/usr/share/doc/*'
     --dpkgopt='path-include=/usr/share/doc/*/copyright'
     --dpkgopt='path-exclude=/usr/share/locale/*'
     # openjdk's postinst links its man page into man1 (update-alternatives fails without it)
     --essential-hook='mkdir -p "$1/usr/share/man/man1"'
-)
-dockerfile() { # dockerfile DEBIAN_ARCH
+    )
+}
+dockerfile() { # dockerfile DEBIAN_ARCH JAVA
     cat <<EOF
 FROM scratch
 ADD rootfs.tar /
-ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-$1 \\
-    PATH=/usr/lib/jvm/java-17-openjdk-$1/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
+ENV JAVA_HOME=/usr/lib/jvm/java-$2-openjdk-$1 \\
+    PATH=/usr/lib/jvm/java-$2-openjdk-$1/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
     LANG=C.UTF-8
 CMD ["java","-version"]
 EOF
@@ -46,14 +53,16 @@ EOF
 
 debian_arch() { case $1 in ppc64le) echo ppc64el ;; arm/v7) echo armhf ;; *) echo "$1" ;; esac; }
 
-build_one() {
-    local plat=$1 darch tag hash id got try ok
+build_one() { # build_one JAVA PLATFORM
+    local java=$1 plat=$2 darch tag hash id got try ok SUITE
     darch=$(debian_arch "$plat")
-    tag="$IMAGE:17-$plat"
-    hash=$(input_hash -- "$SUITE" "$MIRROR" "$plat" "${MMDEBSTRAP_OPTS[*]}" "$(dockerfile "$darch")")
+    tag="$IMAGE:$java-$plat"
+    SUITE=$(suite "$java")
+    mmdebstrap_opts "$java"
+    hash=$(input_hash -- "$SUITE" "$MIRROR" "$plat" "${MMDEBSTRAP_OPTS[*]}" "$(dockerfile "$darch" "$java")")
     cached_image "$tag" "$hash" && return 0
     WORK=$(mktemp -d /var/tmp/multiarch-jre.XXXXXX)
-    log "mmdebstrap $SUITE $darch (+$PACKAGES) -> $WORK/rootfs.tar"
+    log "mmdebstrap $SUITE $darch (+openjdk-$java-jre-headless) -> $WORK/rootfs.tar"
     ok=
     for try in 1 2; do
         # (Debian's keyring named explicitly: on an Ubuntu host apt's own keys are Ubuntu's)
@@ -71,7 +80,7 @@ build_one() {
         die "cannot build the $darch root file system; failing: $(grep -E 'Failed to fetch|^Err:|error processing package' "$WORK/mmdebstrap.log" | sort -u | tr '\n' ' ' || true)"
     fi
     log "rootfs.tar: $(du -m "$WORK/rootfs.tar" | cut -f1) MB"
-    dockerfile "$darch" >"$WORK/Dockerfile"
+    dockerfile "$darch" "$java" >"$WORK/Dockerfile"
     log "docker build --platform linux/$plat -t $tag"
     DOCKER_BUILDKIT=0 docker build -q --platform "linux/$plat" --label "$HASH_LABEL=$hash" \
         -t "$tag" "$WORK" >/dev/null 2>"$WORK/build.log" \
@@ -92,9 +101,12 @@ need_packages
 docker image inspect "$BUNDLE_IMAGE" >/dev/null 2>&1 || die "$BUNDLE_IMAGE missing (run qemu-bundle/build.sh)"
 # mmdebstrap runs the target's maintainer scripts: the emulators must be registered.
 # shellcheck disable=SC2086
-bundle "$BUNDLE_IMAGE" install $ARCHES | sed 's/^/  /' >&2 \
-    || die "cannot register emulators for: $ARCHES"
+bundle "$BUNDLE_IMAGE" install $(printf "%s\n" $ARCHES $ARCHES25 | sort -u) | sed 's/^/  /' >&2 \
+    || die "cannot register emulators for: $ARCHES $ARCHES25"
 for plat in $ARCHES; do
-    build_one "$plat"
+    build_one 17 "$plat"
+done
+for plat in $ARCHES25; do
+    build_one 25 "$plat"
 done
 docker image prune -f --filter "label=$HASH_LABEL" >/dev/null 2>&1 || true

@@ -165,6 +165,46 @@ class ClassDataArchiveTest {
         assertThat(archives(cache)).isEmpty();
     }
 
+    /**
+     * A JDK 25 runtime ({@code multiarch-jre:25-<engine's architecture>}, tools/jre-images.sh) makes
+     * an AOT cache (JEP 483) instead of an AppCDS archive, in its training container's two steps,
+     * and the next runtime maps it: its JVM says so from its own memory map, and a jar's class came
+     * from it (the class-load log); one the JVM does not take is deleted as an archive is.
+     */
+    @Test
+    void aJdk25RuntimeMakesAndMapsAnAotCache() throws Exception {
+        String engine = SharedSession.docker().engineArchitecture().platform();
+        Class<?> test = engine.equals("arm64") ? AotArm64.class : AotAmd64.class;
+        Path cache = work.resolve("aot");
+        String[] params = {"multiarch.cds.dir=" + cache, "multiarch.image." + engine + "=multiarch-jre:25-" + engine,
+                "multiarch.jvm.args=-Xlog:class+load=info:file=" + CLASS_LOAD_LOG};
+
+        String first = run(classpath, List.of(), test, params);
+        assertThat(first).contains("FINISHED probe() SUCCESSFUL",
+                "making a class-data archive for later runs, in the background (an AOT cache: java 25");
+        await("the detached training to make the AOT cache").atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> Files.isDirectory(cache) && files(cache).stream()
+                        .anyMatch(p -> p.toString().endsWith(".aot")));
+        await("the training container to remove itself").atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(500)).until(() -> SharedSession.docker().client().listContainersCmd()
+                        .withShowAll(true).withLabelFilter(Map.of(Docker.LABEL, "cds-training-" + engine)).exec()
+                        .isEmpty());
+        List<Path> made = files(cache);
+        assertThat(made).as("the AOT cache alone: no recording, temporary or failure file").singleElement()
+                .satisfies(p -> assertThat(p.getFileName().toString()).startsWith(
+                        SharedSession.docker().engineArchitecture().qemu() + "-").endsWith(".aot"));
+        assertThat(Files.size(made.get(0))).isGreaterThan(1_000_000);
+
+        String second = run(classpath, List.of("-Daot.probe.mapped=true"), test, params);
+        assertThat(second).contains("FINISHED probe() SUCCESSFUL", "class-data archive in use (an AOT cache)")
+                .doesNotContain("making a class-data archive");
+
+        Files.write(made.get(0), new byte[4096]); // not a cache any more: the JVM goes on without it
+        String third = run(classpath, List.of(), test, params);
+        assertThat(third).contains("FINISHED probe() SUCCESSFUL", "was not taken by the JVM: deleted");
+        assertThat(files(cache)).isEmpty();
+    }
+
     @Test
     void aClassFileInADirectoryAndInALaterJarGetsNoArchive() throws Exception {
         String quick = CleanupTest.Quick.class.getName().replace('.', '/') + ".class";
@@ -208,6 +248,12 @@ class ClassDataArchiveTest {
         }
     }
 
+    private static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
     private static List<Path> archives(Path cache) throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
             return files.filter(p -> p.toString().endsWith(".jsa")).toList();
@@ -217,6 +263,36 @@ class ClassDataArchiveTest {
     private static void write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
+    }
+
+    /** A JDK 25 runtime's test: with {@code aot.probe.mapped}, a jar's class came from the AOT cache. */
+    static void aotProbe() throws IOException {
+        Assertions.assertEquals(25, Runtime.version().feature(), "the JDK 25 image's JVM");
+        if (Boolean.getBoolean("aot.probe.mapped")) {
+            List<String> log = Files.readAllLines(Path.of(CLASS_LOAD_LOG));
+            Assertions.assertTrue(log.stream().anyMatch(l -> l.contains(" " + Assertions.class.getName()
+                    + " source: shared objects file")), "a jar's class from the AOT cache: " + find(log, "Assertions"));
+        }
+    }
+
+    private static String find(List<String> log, String what) {
+        return log.stream().filter(l -> l.contains(what)).findFirst().orElse("(no line)");
+    }
+
+    @RunsOn("amd64")
+    public static class AotAmd64 {
+        @Test
+        void probe() throws IOException {
+            aotProbe();
+        }
+    }
+
+    @RunsOn("arm64")
+    public static class AotArm64 {
+        @Test
+        void probe() throws IOException {
+            aotProbe();
+        }
     }
 
     /**
@@ -272,10 +348,6 @@ class ClassDataArchiveTest {
                 Files.writeString(f, "written on s390x");
                 Assertions.assertEquals("written on s390x", Files.readString(f));
             }
-        }
-
-        private static String find(List<String> log, String what) {
-            return log.stream().filter(l -> l.contains(what)).findFirst().orElse("(no line)");
         }
 
         /** The class path, the resources that a directory and a jar both hold, and where classes come from. */

@@ -75,16 +75,28 @@ public final class ClassDataArchive {
     static final String REMOTE_DIR = "/multiarch/cds";
     /** The longest a training container runs (under emulation on a slow host it takes minutes). */
     static final int TRAINING_LIMIT_SECONDS = 900;
+    /** Of {@link #TRAINING_LIMIT_SECONDS}, what making an AOT cache from a recording may take. */
+    private static final int CREATE_LIMIT_SECONDS = 180;
     /**
-     * The training container's command: the JVM with the training flags, then the archive moved into
-     * place, or the failure noted; {@code $ARCHIVE}, {@code $TMP} are paths in the container.
+     * The training container's command, its arguments the agent's main class and arguments: the JVM
+     * with the runtime's options ({@code @$ARGS}) and the training flags of {@code $KIND} (an AppCDS
+     * archive written at exit; an AOT cache: a recording run, then the cache made from its
+     * configuration, bounded together), then the archive moved into place, or the failure noted;
+     * {@code $ARGS}, {@code $ARCHIVE}, {@code $TMP}, {@code $FAILED} are paths in the container.
      */
     private static final String TRAINING_SCRIPT = """
-            t=; command -v timeout >/dev/null 2>&1 && t="timeout %d"
-            if $t java "$@" >"$TMP.log" 2>&1 && [ -s "$TMP" ]; then mv -f "$TMP" "$ARCHIVE"
-            else rc=$?; { echo "exit $rc"; tail -c 4000 "$TMP.log"; } >"$ARCHIVE.failed"; fi
-            rm -f "$TMP" "$TMP.log"
-            """.formatted(TRAINING_LIMIT_SECONDS);
+            t=; t2=; command -v timeout >/dev/null 2>&1 && t="timeout %d" && t2="timeout %d"
+            if [ "$KIND" = aot ]; then
+              $t java "@$ARGS" -XX:AOTMode=record -XX:AOTConfiguration="$TMP.conf" "$@" >"$TMP.log" 2>&1 \
+                && $t2 java "@$ARGS" -XX:AOTMode=create -XX:AOTConfiguration="$TMP.conf" -XX:AOTCache="$TMP" >>"$TMP.log" 2>&1
+            else
+              $t java "@$ARGS" -XX:ArchiveClassesAtExit="$TMP" "$@" >"$TMP.log" 2>&1
+            fi
+            rc=$?
+            if [ $rc = 0 ] && [ -s "$TMP" ]; then mv -f "$TMP" "$ARCHIVE"
+            else { echo "exit $rc"; tail -c 4000 "$TMP.log"; } >"$FAILED"; fi
+            rm -f "$TMP" "$TMP.log" "$TMP.conf"
+            """.formatted(TRAINING_LIMIT_SECONDS - CREATE_LIMIT_SECONDS, CREATE_LIMIT_SECONDS);
     private static final int KEEP = 4;
     /**
      * The most the class path directories of a class path may hold together (the sizes of their
@@ -135,24 +147,86 @@ public final class ClassDataArchive {
             if (layout.whyNone != null) {
                 return new ClassDataArchive(this, layout, null, trainingClass);
             }
+            Optional<String> ownSharing = setup.flags().stream().filter(ClassDataArchive::isSharingOption).findFirst();
+            if (ownSharing.isPresent()) {
+                return new ClassDataArchive(this, layout.without("multiarch.jvm.args sets class-data sharing itself ("
+                        + ownSharing.get() + ")"), null, trainingClass);
+            }
             return new ClassDataArchive(this, layout,
-                    cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout, setup.flags()) + ".jsa"), trainingClass);
+                    cacheDir.resolve(arch.qemu() + "-" + key(imageId, layout, setup.flags())), trainingClass);
         }
     }
 
     private final Planner planner;
     private final String trainingClass;
     private final Layout layout;
+    /** The archive's path without its {@link Kind#suffix}; {@code null} when none can be used. */
+    private final Path base;
+    /**
+     * The archive this runtime starts with: the one that existed when it was planned (decided once:
+     * a training may finish meanwhile), an AOT cache before an AppCDS archive; {@code null}: none.
+     */
     private final Path file;
-    /** Whether the archive existed when this runtime was planned (decided once: a training may finish meanwhile). */
-    private final boolean present;
 
-    private ClassDataArchive(Planner planner, Layout layout, Path file, String trainingClass) {
+    /**
+     * What the image's JVM makes: JDK 24 and later an AOT cache (JEP 483: the classes loaded and
+     * linked, and with JDK 25 method profiles), which starts JUnit faster than an AppCDS archive of
+     * the same class path (README, "Performance"); earlier JDKs an AppCDS archive.
+     */
+    enum Kind {
+        CDS(".jsa"), AOT(".aot");
+
+        final String suffix;
+
+        Kind(String suffix) {
+            this.suffix = suffix;
+        }
+
+        /** The kind a JVM of {@code javaVersion} ({@code java.version}, e.g. {@code 17.0.19}, {@code 25}) makes. */
+        static Kind of(String javaVersion) {
+            return featureVersion(javaVersion) >= 24 ? AOT : CDS;
+        }
+    }
+
+    private ClassDataArchive(Planner planner, Layout layout, Path base, String trainingClass) {
         this.planner = planner;
         this.trainingClass = trainingClass;
         this.layout = layout;
-        this.file = file;
-        this.present = file != null && Files.isRegularFile(file);
+        this.base = base;
+        this.file = base == null ? null : Stream.of(Kind.AOT, Kind.CDS).map(this::path).filter(Files::isRegularFile)
+                .findFirst().orElse(null);
+    }
+
+    private Path path(Kind kind) {
+        return base.resolveSibling(base.getFileName() + kind.suffix);
+    }
+
+    private Kind kind() {
+        return file.getFileName().toString().endsWith(Kind.AOT.suffix) ? Kind.AOT : Kind.CDS;
+    }
+
+    /**
+     * The feature version of a {@code java.version} ({@code 25.0.5} and {@code 25-ea}: 25,
+     * {@code 1.8.0_392}: 8); 0 when it does not start with a number.
+     */
+    static int featureVersion(String javaVersion) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?").matcher(
+                javaVersion == null ? "" : javaVersion);
+        if (!m.lookingAt()) {
+            return 0;
+        }
+        int first = Integer.parseInt(m.group(1));
+        return first == 1 && m.group(2) != null ? Integer.parseInt(m.group(2)) : first;
+    }
+
+    /**
+     * Whether a JVM option of {@code multiarch.jvm.args} sets class-data sharing itself (then the
+     * runtime gets no archive: the JVM refuses an AOT cache beside any {@code -Xshare} option).
+     */
+    static boolean isSharingOption(String option) {
+        return option.startsWith("-Xshare") || option.startsWith("-XX:SharedArchiveFile")
+                || option.startsWith("-XX:ArchiveClassesAtExit") || option.startsWith("-XX:AOT")
+                || option.startsWith("-XX:SharedClassListFile") || option.startsWith("-XX:+AutoCreateSharedArchive");
     }
 
     /** The class path of the runtime: the host's, in its order. */
@@ -172,7 +246,7 @@ public final class ClassDataArchive {
 
     /** Whether the runtime starts with an archive (one exists for it). */
     boolean exists() {
-        return present;
+        return file != null;
     }
 
     /** JVM flags of a runtime: the archive's, when there is one. */
@@ -181,7 +255,8 @@ public final class ClassDataArchive {
             return List.of();
         }
         String remote = REMOTE_DIR + "/" + file.getFileName();
-        List<String> flags = new ArrayList<>(List.of("-XX:SharedArchiveFile=" + remote,
+        List<String> flags = new ArrayList<>(List.of(
+                (kind() == Kind.AOT ? "-XX:AOTCache=" : "-XX:SharedArchiveFile=") + remote,
                 "-D" + Agent.ARCHIVE_PROPERTY + "=" + remote));
         if (!layout.directories.isEmpty()) {
             List<String> pairs = new ArrayList<>();
@@ -208,14 +283,14 @@ public final class ClassDataArchive {
      * @return a few words for the runtime's "ready" line
      */
     String afterStart(Docker docker, Architecture arch, String imageId, RemoteRuntime runtime, JvmSetup setup) {
-        if (file == null) {
+        if (base == null) {
             return "no class-data archive: " + layout.whyNone;
         }
-        if (Boolean.TRUE.equals(runtime.archiveMapped())) {
+        if (file != null && Boolean.TRUE.equals(runtime.archiveMapped())) {
             file.toFile().setLastModified(System.currentTimeMillis()); // in use: the clean-up keeps it
-            return "class-data archive in use";
+            return "class-data archive in use" + (kind() == Kind.AOT ? " (an AOT cache)" : "");
         }
-        if (runtime.archiveMapped() != null) {
+        if (file != null && runtime.archiveMapped() != null) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
@@ -227,8 +302,10 @@ public final class ClassDataArchive {
         if (failedBefore()) {
             return "no class-data archive: its training run failed before (" + failureFile() + ")";
         }
-        train(docker, arch, imageId, setup);
-        return "making a class-data archive for later runs, in the background";
+        Kind kind = Kind.of(runtime.remoteJava());
+        train(docker, arch, imageId, setup, kind);
+        return "making a class-data archive for later runs, in the background"
+                + (kind == Kind.AOT ? " (an AOT cache: java " + runtime.remoteJava() + ")" : "");
     }
 
     /**
@@ -237,18 +314,18 @@ public final class ClassDataArchive {
      * at each directory's (the JDK archives a class path only while its directories are empty), as
      * the runtime's user, with the runtime's {@code /tmp} and {@code HOME}.
      */
-    private void train(Docker docker, Architecture arch, String imageId, JvmSetup setup) {
-        if (!planner.trainings.add(file)) {
+    private void train(Docker docker, Architecture arch, String imageId, JvmSetup setup, Kind kind) {
+        if (!planner.trainings.add(base)) {
             return; // this session started it already
         }
-        Path dir = file.getParent();
-        String tmp = file.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Path target = path(kind);
+        Path dir = target.getParent();
+        String tmp = target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try {
             Files.createDirectories(dir);
             List<Bind> binds = new ArrayList<>(JvmSetup.trainingBinds(layout.classpath, layout.directories));
             binds.add(new Bind(dir.toString(), new Volume(REMOTE_DIR), AccessMode.rw));
-            List<String> args = new ArrayList<>(List.of("-c", TRAINING_SCRIPT, "training", "@" + JvmSetup.ARGS_FILE));
-            args.add("-XX:ArchiveClassesAtExit=" + REMOTE_DIR + "/" + tmp);
+            List<String> args = new ArrayList<>(List.of("-c", TRAINING_SCRIPT, "training"));
             args.addAll(List.of(Agent.class.getName(), Agent.TRAIN, trainingClass, arch.platform()));
             HostConfig hostConfig = HostConfig.newHostConfig().withAutoRemove(true).withBinds(binds)
                     .withTmpFs(JvmSetup.trainingTmpfs(layout.classpath, layout.directories));
@@ -259,7 +336,9 @@ public final class ClassDataArchive {
                     .withHostConfig(hostConfig)
                     .withEntrypoint("sh").withCmd(args)
                     .withEnv("HOME=" + JvmSetup.TMP, "TMPDIR=" + JvmSetup.TMP, "TMP=" + REMOTE_DIR + "/" + tmp,
-                            "ARCHIVE=" + REMOTE_DIR + "/" + file.getFileName());
+                            "ARCHIVE=" + REMOTE_DIR + "/" + target.getFileName(), "ARGS=" + JvmSetup.ARGS_FILE,
+                            "KIND=" + kind.name().toLowerCase(java.util.Locale.ROOT),
+                            "FAILED=" + REMOTE_DIR + "/" + failureFile().getFileName());
             if (setup.user() != null) {
                 create = create.withUser(setup.user());
             }
@@ -268,21 +347,21 @@ public final class ClassDataArchive {
             Log.warn(arch + ": no class-data archive made", e);
             return;
         }
-        Thread watch = new Thread(() -> reportTraining(arch, dir), "multiarch-cds-" + arch.platform());
+        Thread watch = new Thread(() -> reportTraining(arch, target), "multiarch-cds-" + arch.platform());
         watch.setDaemon(true); // never holds up the JVM's exit
         watch.start();
     }
 
     /** Says when the training ends while this JVM still runs (the container does the work either way). */
-    private void reportTraining(Architecture arch, Path dir) {
+    private void reportTraining(Architecture arch, Path target) {
         long t0 = System.nanoTime();
         long deadline = t0 + Duration.ofSeconds(TRAINING_LIMIT_SECONDS + 30).toNanos();
         try {
             while (System.nanoTime() < deadline) {
-                if (Files.isRegularFile(file)) {
+                if (Files.isRegularFile(target)) {
                     Log.progress(String.format("%s: class-data archive made in %.1f s for later runs: %s", arch,
-                            (System.nanoTime() - t0) / 1e9, file));
-                    removeOldArchives(dir, arch);
+                            (System.nanoTime() - t0) / 1e9, target));
+                    removeOldArchives(target.getParent(), arch);
                     return;
                 }
                 if (failedBefore()) {
@@ -298,7 +377,7 @@ public final class ClassDataArchive {
     }
 
     private Path failureFile() {
-        return file.resolveSibling(file.getFileName() + ".failed");
+        return base.resolveSibling(base.getFileName() + ".failed");
     }
 
     private boolean failedBefore() {
@@ -318,7 +397,7 @@ public final class ClassDataArchive {
                 if (p.toFile().lastModified() < cutoff) {
                     Files.deleteIfExists(p);
                 } else if (p.getFileName().toString().startsWith(arch.qemu() + "-")
-                        && p.getFileName().toString().endsWith(".jsa")) {
+                        && Stream.of(Kind.values()).anyMatch(k -> p.getFileName().toString().endsWith(k.suffix))) {
                     mine.add(p);
                 }
             }

@@ -78,10 +78,11 @@ final class JvmSetup {
     static final String CLASS_DIR_OPTIONS = "rw,exec,nosuid,nodev";
 
     /**
-     * The runtime JVM's own flags, whatever the host's: C1 only and the JDK's class-data sharing
-     * (start-up speed under emulation), {@code vfork} for child processes (under QEMU), the agent's mark.
+     * The runtime JVM's own flags, whatever the host's: C1 only (start-up speed under emulation),
+     * {@code vfork} for child processes (under QEMU), the agent's mark. (The JDK's class-data sharing
+     * is on by default; an {@code -Xshare} option here would make the JVM refuse an AOT cache.)
      */
-    static final List<String> BASE_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto",
+    static final List<String> BASE_FLAGS = List.of("-XX:TieredStopAtLevel=1",
             "-Djdk.lang.Process.launchMechanism=vfork", "-Dmultiarch.agent=true");
 
     /** Property prefixes that are not carried: the JVM's own, the machine's, Surefire's, JUnit's and this extension's settings. */
