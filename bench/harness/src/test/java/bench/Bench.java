@@ -63,7 +63,10 @@ public final class Bench {
         long jvmStartUs = ManagementFactory.getRuntimeMXBean().getStartTime() * 1000L;
         lines.add(String.join("\t", "jvm", Long.toString(ProcessHandle.current().pid()), "-", "-", Long.toString(jvmStartUs), Long.toString(mainUs), "-"));
         boolean allOk = true;
-        Launcher launcher = LauncherFactory.create();
+        // one launcher session, closed at the end as Surefire and Gradle close theirs (the extension
+        // stops its runtimes then, and leaves one for the next run with multiarch.keepAlive)
+        org.junit.platform.launcher.LauncherSession session = LauncherFactory.openSession();
+        Launcher launcher = session.getLauncher();
         for (int i = 2; i < args.length; i++) {
             int req = i - 1;
             Recorder recorder = new Recorder(req, lines);
@@ -78,6 +81,7 @@ public final class Bench {
                 recorder.failures.forEach(f -> System.out.println("bench:   " + f));
             }
         }
+        session.close();
         Files.write(events, lines, StandardCharsets.UTF_8);
         System.out.flush();
         timestampedErr.flush();

@@ -41,6 +41,8 @@ final class Configuration {
     private final java.util.List<Architecture> runsOn;
     /** {@code multiarch.runtime.startTimeout} and {@code multiarch.runtime.livenessTimeout}. */
     private final RemoteRuntime.Timeouts timeouts;
+    /** {@code multiarch.keepAlive}: how long a runtime left for the next run waits; {@code null}: none is left. */
+    private final Duration keepAlive;
     /** JUnit's own {@code junit.jupiter.execution.parallel.enabled}, which the remote sessions must respect. */
     private final boolean parallelExecution;
 
@@ -73,6 +75,7 @@ final class Configuration {
         this.timeouts = new RemoteRuntime.Timeouts(
                 duration(Settings.START_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.start()),
                 duration(Settings.LIVENESS_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.liveness()));
+        this.keepAlive = keepAlive(root.getConfigurationParameter(Settings.KEEP_ALIVE).orElse(""));
         this.parallelExecution = root.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
                 .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
         this.cdsDir = cds.equals("false") ? null : root.getConfigurationParameter(CDS_DIR)
@@ -96,6 +99,30 @@ final class Configuration {
                     + " is not valid: give a positive number of seconds, or a number with ms, s, m or h (e.g. 90,"
                     + " 90 s, 10m). Default: " + fallback.toSeconds() + " s.");
         }
+    }
+
+    /** {@code multiarch.keepAlive}'s value: empty or 0 is none; else a duration of at most a day. */
+    static Duration keepAlive(String value) {
+        String v = value.trim();
+        if (v.isEmpty() || v.matches("0+\\s*(ms|s|m|h)?")) {
+            return null;
+        }
+        try {
+            Duration d = duration(v);
+            if (d.compareTo(Duration.ofDays(1)) <= 0 && d.toSeconds() >= 1) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // below
+        }
+        throw new ExtensionConfigurationException("Configuration parameter " + Settings.KEEP_ALIVE + "=" + value
+                + " is not valid: give how long a JVM left for the next run may wait for it, from 1 s to 24 h: a"
+                + " number of seconds, or a number with s, m or h (e.g. 10m); 0 or nothing leaves none (the default).");
+    }
+
+    /** {@code multiarch.keepAlive}; {@code null}: nothing outlives the run. */
+    Duration keepAlive() {
+        return keepAlive;
     }
 
     /** Parses a duration as {@link #duration(String, Duration)} describes. */

@@ -269,7 +269,7 @@ final class HostSide implements RunsOnExtension.Side {
         Configuration config = Configuration.get(context);
         Runtimes.Spec spec = new Runtimes.Spec(arch, config.imageFor(arch), config.bundleImage(), config.install(),
                 Classpath.current(), config.cdsDir(), ArchiveTraining.class.getName(), config.jvmArgs(),
-                config.timeouts());
+                config.timeouts(), config.keepAlive());
         Runtimes.RunChecks checks = context.getRoot().getStore(RunsOnExtension.NAMESPACE)
                 .getOrComputeIfAbsent(Runtimes.RunChecks.class, k -> new Runtimes.RunChecks(), Runtimes.RunChecks.class);
         return Trace.step("getting the " + arch + " JVM", () -> Runtimes.of(context).get(spec, checks));

@@ -83,6 +83,18 @@ public final class Settings {
      */
     public static final String LIVENESS_TIMEOUT = "multiarch.runtime.livenessTimeout";
 
+    /**
+     * Leave a runtime per architecture running after the run, for the next run of the same project
+     * ({@code mvn test} again), for up to this long: {@code multiarch.keepAlive=10m}. The next run
+     * whose set-up is the same (image, JVM options, environment, class path and its files' identity)
+     * connects to it instead of starting one: its JVM has started and warmed up, and loads the
+     * classes and files of that moment. Same format as {@link #START_TIMEOUT}; {@code 0} or unset:
+     * nothing outlives the run (the default).
+     *
+     * @since 0.3.0
+     */
+    public static final String KEEP_ALIVE = "multiarch.keepAlive";
+
     private Settings() {
     }
 }

@@ -55,24 +55,8 @@ class ClassDataArchiveTest {
     /** This build's class path with the extension's classes packed into a jar. */
     @BeforeAll
     static void packTheExtensionIntoAJar() throws Exception {
-        Path classes = Path.of(RunsOn.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        assertThat(classes).isDirectory();
-        Path jar = work.resolve("multiarch-junit.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-             Stream<Path> files = Files.walk(classes)) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-                Files.copy(f, out);
-                out.closeEntry();
-            }
-        }
-        classpath = new ArrayList<>();
-        for (Path p : Classpath.current()) {
-            classpath.add(p.equals(classes.toAbsolutePath().normalize()) ? jar : p);
-        }
-        assertThat(classpath).contains(jar);
-        testClasses = Path.of(Lookups.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        assertThat(testClasses).isDirectory();
+        classpath = JarClasspath.of(work);
+        testClasses = JarClasspath.testClasses();
         assertThat(classpath.get(0)).isEqualTo(testClasses);
     }
 

@@ -392,7 +392,14 @@ public final class Docker implements AutoCloseable {
      * does not have refuses instead of running another.
      */
     public CreateContainerCmd create(String image, Architecture arch, String purpose) {
-        return client.createContainerCmd(image).withPlatform(arch.dockerPlatform()).withLabels(labels(purpose));
+        return create(image, arch, purpose, Map.of());
+    }
+
+    /** {@link #create(String, Architecture, String)} with more labels. */
+    public CreateContainerCmd create(String image, Architecture arch, String purpose, Map<String, String> more) {
+        Map<String, String> labels = labels(purpose);
+        labels.putAll(more);
+        return client.createContainerCmd(image).withPlatform(arch.dockerPlatform()).withLabels(labels);
     }
 
     /**

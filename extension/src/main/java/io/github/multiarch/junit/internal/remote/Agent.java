@@ -98,31 +98,33 @@ public final class Agent implements AgentSession.Outbox {
     record Connection(Socket socket, DataInputStream in, DataOutputStream out) {
     }
 
+    /**
+     * Environment variable of a runtime kept alive for a later run ({@code multiarch.keepAlive}):
+     * how many seconds its agent waits for a host. It fills the class path directories only once
+     * its host has connected, so that run's tests see the files of that moment.
+     */
+    public static final String KEEP_ALIVE_ENV = "MULTIARCH_KEEP_ALIVE_SECONDS";
+
+    /**
+     * Environment variable of a kept-alive runtime whose class path directories are empty until a
+     * host connects: the class and architecture of a run that warms up JUnit meanwhile
+     * ({@link #runUngated}), as a training run does.
+     */
+    public static final String WARM_UP_ENV = "MULTIARCH_KEEP_ALIVE_WARM_UP";
+
     public static void main(String[] args) throws Exception {
         String classDirs = System.getProperty(CLASS_DIRS_PROPERTY);
-        if (classDirs != null) { // first: no class or resource of the tests may be looked up before
-            PrintStream err = System.err;
-            try {
-                long t0 = System.nanoTime();
-                Copied copied = copyClassDirectories(classDirs);
-                err.println(String.format(java.util.Locale.ROOT, "multiarch-agent: copied the class path directories"
-                        + " (%d files and directories, %.1f MiB) in %.3f s", copied.entries(),
-                        copied.bytes() / (double) (1 << 20), (System.nanoTime() - t0) / 1e9));
-                err.flush();
-            } catch (IOException | RuntimeException e) {
-                err.println("multiarch-agent: the class path directories could not be filled with copies of their"
-                        + " contents (" + e + "), so the tests would not see their classes and files; exiting");
-                err.flush();
-                Runtime.getRuntime().halt(EXIT_CLASS_DIRS);
-                return;
-            }
+        String keepAlive = System.getenv(KEEP_ALIVE_ENV);
+        if (classDirs != null && keepAlive == null) { // first: no class or resource of the tests may be looked up before
+            fillClassDirectories(classDirs);
         }
         if (args.length == 3 && args[0].equals(TRAIN)) {
             train(args[1], args[2]);
             return;
         }
         int port = Integer.parseInt(args[0]);
-        int acceptTimeoutSeconds = Integer.getInteger("multiarch.agent.acceptTimeoutSeconds", 120);
+        int acceptTimeoutSeconds = keepAlive != null ? Integer.parseInt(keepAlive)
+                : Integer.getInteger("multiarch.agent.acceptTimeoutSeconds", 120);
         PrintStream console = System.out;
         PrintStream log = System.err;
         String token = System.getenv(Handshake.TOKEN_ENV);
@@ -135,6 +137,10 @@ public final class Agent implements AgentSession.Outbox {
             return;
         }
         OutputCapture.install();
+        String warmUp = System.getenv(WARM_UP_ENV);
+        if (keepAlive != null && warmUp != null) {
+            warmUp(warmUp, log);
+        }
         Connection host;
         try (ServerSocket server = new ServerSocket(port)) {
             console.println(LISTENING + " on port " + port + " (os.arch=" + System.getProperty("os.arch")
@@ -150,6 +156,9 @@ public final class Agent implements AgentSession.Outbox {
             return;
         }
         host.socket().setTcpNoDelay(true);
+        if (classDirs != null && keepAlive != null) {
+            fillClassDirectories(classDirs);
+        }
         Agent agent = new Agent(host.out());
         String archive = System.getProperty(ARCHIVE_PROPERTY);
         agent.send(new Message.Hello(System.getProperty("os.arch"), System.getProperty("java.version"),
@@ -163,6 +172,46 @@ public final class Agent implements AgentSession.Outbox {
         }
         console.flush();
         Runtime.getRuntime().halt(0);
+    }
+
+    /**
+     * Fills the class path directories ({@link #copyClassDirectories}) and says how long it took;
+     * when that fails, says why and halts with {@link #EXIT_CLASS_DIRS}: tests must not run with a
+     * directory half filled.
+     */
+    private static void fillClassDirectories(String classDirs) {
+        PrintStream err = System.err;
+        try {
+            long t0 = System.nanoTime();
+            Copied copied = copyClassDirectories(classDirs);
+            err.println(String.format(java.util.Locale.ROOT, "multiarch-agent: copied the class path directories"
+                    + " (%d files and directories, %.1f MiB) in %.3f s", copied.entries(),
+                    copied.bytes() / (double) (1 << 20), (System.nanoTime() - t0) / 1e9));
+            err.flush();
+        } catch (IOException | RuntimeException e) {
+            err.println("multiarch-agent: the class path directories could not be filled with copies of their"
+                    + " contents (" + e + "), so the tests would not see their classes and files; exiting");
+            err.flush();
+            Runtime.getRuntime().halt(EXIT_CLASS_DIRS);
+        }
+    }
+
+    /**
+     * A kept-alive runtime's warm-up ({@link #WARM_UP_ENV}: "class architecture"): runs the class
+     * as a training run does, its frames discarded, so that the next run's first class finds
+     * JUnit loaded and compiled. A failure only costs the speed-up.
+     */
+    private static void warmUp(String spec, PrintStream log) {
+        long t0 = System.nanoTime();
+        try {
+            String[] parts = spec.split(" ", 2);
+            runUngated(Class.forName(parts[0]), parts[1], OutputStream.nullOutputStream());
+            log.println(String.format(java.util.Locale.ROOT, "multiarch-agent: warmed up in %.1f s",
+                    (System.nanoTime() - t0) / 1e9));
+        } catch (Throwable e) { // (anything: the runtime still serves its host, only colder)
+            log.println("multiarch-agent: warming up failed (" + e + "); serving without it");
+        }
+        log.flush();
     }
 
     /**

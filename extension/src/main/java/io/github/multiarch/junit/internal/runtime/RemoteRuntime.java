@@ -89,6 +89,8 @@ public final class RemoteRuntime implements AutoCloseable {
     private String remoteArch;
     private String remoteJava;
     private Boolean archiveMapped;
+    /** Whether the agent took this host's handshake: from then on the container is this runtime's. */
+    private volatile boolean claimed;
 
     /**
      * How long a runtime may take to start ({@code start}: until its agent listens), and how long it
@@ -120,49 +122,161 @@ public final class RemoteRuntime implements AutoCloseable {
      */
     static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
                                ClassDataArchive archive, JvmSetup setup, Timeouts timeouts) {
-        List<Bind> binds = new ArrayList<>(setup.binds(archive.classpath(), archive.copiedDirectories()));
-        binds.addAll(archive.binds());
-        ExposedPort port = ExposedPort.tcp(AGENT_PORT);
-        Ports ports = new Ports();
-        ports.bind(port, Ports.Binding.bindIp(docker.isLocal() ? "127.0.0.1" : "0.0.0.0"));
+        return start(docker, Recipe.of(arch, imageId, imageName, archive, setup), timeouts);
+    }
+
+    /** Starts a container of {@code recipe} running the agent, and connects to it. */
+    static RemoteRuntime start(Docker docker, Recipe recipe, Timeouts timeouts) {
+        Architecture arch = recipe.arch();
         String token = Handshake.newToken();
-        List<String> env = new ArrayList<>(setup.env());
-        env.add(Handshake.TOKEN_ENV + "=" + token);
-        HostConfig hostConfig = HostConfig.newHostConfig()
-                .withAutoRemove(true)
-                .withBinds(binds)
-                .withTmpFs(setup.tmpfs(archive.classpath(), archive.copiedDirectories()))
-                .withPortBindings(ports);
-        if (!setup.groups().isEmpty()) {
-            hostConfig = hostConfig.withGroupAdd(setup.groups());
-        }
-        var create = docker.create(imageId, arch, "runtime-" + arch.platform())
-                .withEntrypoint("java")
-                .withCmd("@" + JvmSetup.ARGS_FILE, Agent.class.getName(), Integer.toString(AGENT_PORT))
-                .withEnv(env)
-                .withExposedPorts(port)
-                .withHostConfig(hostConfig);
-        if (setup.user() != null) {
-            create = create.withUser(setup.user());
-        }
-        if (setup.workDir() != null) {
-            create = create.withWorkingDir(setup.workDir().toString());
-        }
-        String id = create.exec().getId();
-        RemoteRuntime runtime = new RemoteRuntime(docker, arch, imageName, id, token, setup.heap(), timeouts);
+        String id = recipe.create(docker, "runtime-" + arch.platform(), token, List.of(), Map.of()).exec().getId();
+        RemoteRuntime runtime = new RemoteRuntime(docker, arch, recipe.imageName(), id, token, recipe.setup().heap(),
+                timeouts);
         long t0 = System.nanoTime();
         try {
-            docker.putFile(id, JvmSetup.ARGS_FILE,
-                    setup.argsFile(archive.jvmFlags(), JvmSetup.remotePaths(archive.classpath())));
+            docker.putFile(id, JvmSetup.ARGS_FILE, recipe.argsFile());
             runtime.boot();
-            String cds = archive.afterStart(docker, arch, imageId, runtime, setup);
-            Log.progress(String.format("%s JVM ready in %.1f s (image %s, java %s, os.arch %s, container %s; %s; %s)",
-                    arch, (System.nanoTime() - t0) / 1e9, imageName, runtime.remoteJava, runtime.remoteArch,
-                    id.substring(0, 12), setup.describe(), cds));
+            runtime.ready(recipe, t0, null);
             return runtime;
         } catch (RuntimeException e) {
             runtime.close();
             throw e;
+        }
+    }
+
+    /**
+     * Connects to a runtime an earlier run left running for this one ({@link KeptAlive}): its
+     * container {@code containerId}, made from the same recipe, whose agent waits for a host with
+     * {@code token}. Nothing is changed when its agent does not take the connection (another
+     * run took it first): then {@code null}.
+     */
+    static RemoteRuntime adopt(Docker docker, Recipe recipe, String containerId, String token, Timeouts timeouts,
+                               String since) {
+        RemoteRuntime runtime = new RemoteRuntime(docker, recipe.arch(), recipe.imageName(), containerId, token,
+                recipe.setup().heap(), timeouts);
+        long t0 = System.nanoTime();
+        try {
+            runtime.connect();
+        } catch (MultiarchException e) {
+            if (!runtime.claimed) {
+                Log.debug("A kept-alive " + recipe.arch() + " JVM (container " + containerId + ") did not take the"
+                        + " connection (another run took it?); starting a new one", e);
+                runtime.closed = true;
+                return null;
+            }
+            runtime.close();
+            throw e;
+        }
+        try {
+            runtime.watchForOom(docker.client());
+            runtime.followLogs();
+            runtime.watchExit();
+            runtime.ready(recipe, t0, since);
+            return runtime;
+        } catch (RuntimeException e) {
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** Says that the runtime is ready, and what it got, after its archive had its say. */
+    private void ready(Recipe recipe, long t0, String keptAliveSince) {
+        String cds = recipe.archive().afterStart(docker, arch, recipe.imageId(), this, recipe.setup());
+        Log.progress(String.format("%s JVM ready in %.1f s (%simage %s, java %s, os.arch %s, container %s; %s; %s)",
+                arch, (System.nanoTime() - t0) / 1e9, keptAliveSince == null ? "" : "kept alive since "
+                        + keptAliveSince + ", ", image, remoteJava, remoteArch, containerId.substring(0, 12),
+                recipe.setup().describe(), cds));
+    }
+
+    /**
+     * What a runtime's container is made of, but for its agent's token: the architecture, the
+     * image, the class-data archive and the set-up ({@link JvmSetup}), and the argument file of
+     * its JVM. Two runs whose recipes have the same {@link #key} get the same runtime.
+     */
+    record Recipe(Architecture arch, String imageId, String imageName, ClassDataArchive archive, JvmSetup setup,
+                  byte[] argsFile) {
+
+        static Recipe of(Architecture arch, String imageId, String imageName, ClassDataArchive archive,
+                         JvmSetup setup) {
+            return new Recipe(arch, imageId, imageName, archive, setup,
+                    setup.argsFile(archive.jvmFlags(), JvmSetup.remotePaths(archive.classpath())));
+        }
+
+        List<Bind> binds() {
+            List<Bind> binds = new ArrayList<>(setup.binds(archive.classpath(), archive.copiedDirectories()));
+            binds.addAll(archive.binds());
+            return binds;
+        }
+
+        /**
+         * {@code docker create} of the runtime: labelled {@code purpose} and {@code labels}, with
+         * {@code token} and {@code extraEnv} in its environment.
+         */
+        com.github.dockerjava.api.command.CreateContainerCmd create(Docker docker, String purpose, String token,
+                                                                    List<String> extraEnv, Map<String, String> labels) {
+            ExposedPort port = ExposedPort.tcp(AGENT_PORT);
+            Ports ports = new Ports();
+            ports.bind(port, Ports.Binding.bindIp(docker.isLocal() ? "127.0.0.1" : "0.0.0.0"));
+            List<String> env = new ArrayList<>(setup.env());
+            env.add(Handshake.TOKEN_ENV + "=" + token);
+            env.addAll(extraEnv);
+            HostConfig hostConfig = HostConfig.newHostConfig()
+                    .withAutoRemove(true)
+                    .withBinds(binds())
+                    .withTmpFs(setup.tmpfs(archive.classpath(), archive.copiedDirectories()))
+                    .withPortBindings(ports);
+            if (!setup.groups().isEmpty()) {
+                hostConfig = hostConfig.withGroupAdd(setup.groups());
+            }
+            var create = docker.create(imageId, arch, purpose, labels)
+                    .withEntrypoint("java")
+                    .withCmd("@" + JvmSetup.ARGS_FILE, Agent.class.getName(), Integer.toString(AGENT_PORT))
+                    .withEnv(env)
+                    .withExposedPorts(port)
+                    .withHostConfig(hostConfig);
+            if (setup.user() != null) {
+                create = create.withUser(setup.user());
+            }
+            if (setup.workDir() != null) {
+                create = create.withWorkingDir(setup.workDir().toString());
+            }
+            return create;
+        }
+
+        /**
+         * A digest of everything the container is made of (image, architecture, mounts with the
+         * identity of each mounted file, tmpfs, environment, user, groups, working directory, the
+         * JVM's argument file): a mount's source replaced since (a {@code target/} made anew by
+         * {@code mvn clean}) or anything else changed makes another key.
+         */
+        String key() {
+            StringBuilder sb = new StringBuilder(arch.platform()).append('\n').append(imageId).append('\n');
+            for (Bind bind : binds()) {
+                sb.append(bind.getPath()).append(" -> ").append(bind.getVolume().getPath()).append(' ')
+                        .append(bind.getAccessMode()).append(' ').append(fileKey(bind.getPath())).append('\n');
+            }
+            sb.append(setup.tmpfs(archive.classpath(), archive.copiedDirectories())).append('\n')
+                    .append(setup.env()).append('\n').append(setup.user()).append(' ').append(setup.groups())
+                    .append(' ').append(setup.workDir()).append('\n');
+            try {
+                java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+                digest.update(sb.toString().getBytes(StandardCharsets.UTF_8));
+                digest.update(argsFile);
+                return java.util.HexFormat.of().formatHex(digest.digest(), 0, 16);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static String fileKey(String path) {
+            try {
+                var attrs = java.nio.file.Files.readAttributes(java.nio.file.Path.of(path),
+                        java.nio.file.attribute.BasicFileAttributes.class);
+                return attrs.fileKey() + " " + (attrs.isDirectory() ? "directory"
+                        : attrs.size() + " " + attrs.lastModifiedTime().toMillis());
+            } catch (IOException | RuntimeException e) {
+                return "unreadable";
+            }
         }
     }
 
@@ -177,19 +291,7 @@ public final class RemoteRuntime implements AutoCloseable {
             }
             throw failure("The engine could not start the " + arch + " JVM: " + e.getMessage());
         }
-        client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
-                .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
-                    @Override
-                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
-                        appendLog(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                    }
-
-                    @Override
-                    public void onError(Throwable throwable) { // (the adapter's own logs it as an ERROR)
-                        Log.debug("The log stream of the " + arch + " runtime broke off (the engine stopped?); the"
-                                + " connection to its agent tells whether it still runs", throwable);
-                    }
-                });
+        followLogs();
         watchExit();
         try {
             long deadline = System.nanoTime() + timeouts.start().toNanos();
@@ -207,6 +309,23 @@ public final class RemoteRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw failure("Interrupted while starting the " + arch + " JVM");
         }
+    }
+
+    /** Keeps the container's own output (from its start), for the messages when something fails. */
+    private void followLogs() {
+        docker.client().logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(true)
+                .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                        appendLog(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                    }
+
+                    @Override
+                    public void onError(Throwable throwable) { // (the adapter's own logs it as an ERROR)
+                        Log.debug("The log stream of the " + arch + " runtime broke off (the engine stopped?); the"
+                                + " connection to its agent tells whether it still runs", throwable);
+                    }
+                });
     }
 
     /**
@@ -341,6 +460,7 @@ public final class RemoteRuntime implements AutoCloseable {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
             Handshake.offer(out, in, token, "the " + arch + " JVM");
+            claimed = true;
             Message first = Wire.read(in);
             if (!(first instanceof Message.Hello hello)) {
                 throw failure("The " + arch + " JVM answered " + Wire.name(first) + " instead of HELLO");

@@ -37,16 +37,28 @@ public final class Runtimes implements AutoCloseable {
     /**
      * What a runtime is made of: its architecture and image, how to check its emulator, the class
      * path, the class-data archive's cache directory ({@code null}: none) and training class,
-     * the user's JVM options ({@code multiarch.jvm.args}, see {@link #jvmArgs}), and how long it
-     * may take to start and stay silent. The rest of its set-up
-     * is taken from this JVM when it starts ({@link JvmSetup}).
+     * the user's JVM options ({@code multiarch.jvm.args}, see {@link #jvmArgs}), how long it
+     * may take to start and stay silent, and how long a runtime left for the next run waits for it
+     * ({@code multiarch.keepAlive}, {@link KeptAlive}; {@code null}: none is left). The rest of its
+     * set-up is taken from this JVM when it starts ({@link JvmSetup}).
      */
     public record Spec(Architecture arch, String image, String bundleImage, Emulators.Install install,
                        List<Path> classpath, Path cdsDir, String trainingClass, List<String> jvmArgs,
-                       RemoteRuntime.Timeouts timeouts) {
+                       RemoteRuntime.Timeouts timeouts, java.time.Duration keepAlive) {
         public Spec {
             jvmArgs = List.copyOf(jvmArgs);
         }
+
+        /** A spec that leaves no runtime for the next run. */
+        public Spec(Architecture arch, String image, String bundleImage, Emulators.Install install,
+                    List<Path> classpath, Path cdsDir, String trainingClass, List<String> jvmArgs,
+                    RemoteRuntime.Timeouts timeouts) {
+            this(arch, image, bundleImage, install, classpath, cdsDir, trainingClass, jvmArgs, timeouts, null);
+        }
+    }
+
+    /** What a runtime to be left for the next run is made of: its spec, image and set-up (the archive is planned again). */
+    private record Leave(Spec spec, String imageId, JvmSetup setup) {
     }
 
     /**
@@ -74,6 +86,8 @@ public final class Runtimes implements AutoCloseable {
     private final java.util.Set<RemoteRuntime> started = ConcurrentHashMap.newKeySet();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ClassDataArchive.Planner archives = new ClassDataArchive.Planner();
+    /** Per runtime key ({@link #get}), the last runtime's recipe inputs, for {@code multiarch.keepAlive}. */
+    private final Map<String, Leave> toLeave = new ConcurrentHashMap<>();
     private final Object dockerLock = new Object();
     private final Thread shutdownHook = new Thread(this::shutDown, "multiarch-runtime-cleanup");
     private Docker docker;
@@ -167,7 +181,7 @@ public final class Runtimes implements AutoCloseable {
             if (runtime != null && !runtime.isAlive()) {
                 runtime.close();
             } // (a retired one stops by itself when its last session is done)
-            runtime = start(engine, spec, imageId, checks);
+            runtime = start(engine, spec, imageId, checks, key);
             runtimes.put(key, runtime);
             started.add(runtime);
             if (closed) { // the JVM began to shut down while it started
@@ -178,14 +192,23 @@ public final class Runtimes implements AutoCloseable {
         }
     }
 
-    private RemoteRuntime start(Docker engine, Spec spec, String imageId, RunChecks checks) {
+    private RemoteRuntime start(Docker engine, Spec spec, String imageId, RunChecks checks, String key) {
         Architecture arch = spec.arch();
         Supplier<RemoteRuntime> start = () -> {
             requireOpen("start the " + arch + " JVM");
             JvmSetup setup = JvmSetup.capture(spec.classpath(), spec.jvmArgs(), engine.isRootless(),
                     engine.imageEnv(imageId));
-            return RemoteRuntime.start(engine, arch, imageId, spec.image(), archives.plan(spec.cdsDir(), engine, arch,
-                    imageId, spec.classpath(), spec.trainingClass(), setup), setup, spec.timeouts());
+            RemoteRuntime.Recipe recipe = RemoteRuntime.Recipe.of(arch, imageId, spec.image(), archives.plan(
+                    spec.cdsDir(), engine, arch, imageId, spec.classpath(), spec.trainingClass(), setup), setup);
+            if (spec.keepAlive() == null) {
+                return RemoteRuntime.start(engine, recipe, spec.timeouts());
+            }
+            RemoteRuntime runtime = KeptAlive.adopt(engine, recipe, spec.timeouts());
+            if (runtime == null) {
+                runtime = RemoteRuntime.start(engine, recipe, spec.timeouts());
+            }
+            toLeave.put(key, new Leave(spec, imageId, setup));
+            return runtime;
         };
         if (checks.emulators.containsKey(arch)) {
             return start.get();
@@ -234,15 +257,44 @@ public final class Runtimes implements AutoCloseable {
         runtimes.clear();
     }
 
-    /** Stops every runtime and closes the engine's client; nothing starts afterwards. */
+    /**
+     * Stops every runtime and closes the engine's client; nothing starts afterwards. With
+     * {@code multiarch.keepAlive}, first leaves a new runtime for the next run of each kind this
+     * run used ({@link KeptAlive}); not when the JVM shuts down otherwise (the build was stopped).
+     */
     @Override
     public void close() {
+        closed = true;
+        closeRuntimes();
+        leaveForTheNextRun();
         shutDown();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
             Log.debug("The JVM is shutting down: its shutdown hook runs (or ran) the same shut-down", e);
         }
+    }
+
+    private void leaveForTheNextRun() {
+        Docker engine;
+        synchronized (dockerLock) {
+            engine = docker;
+        }
+        if (engine == null || toLeave.isEmpty()) {
+            return;
+        }
+        for (Leave leave : toLeave.values()) {
+            Spec spec = leave.spec();
+            try {
+                RemoteRuntime.Recipe recipe = RemoteRuntime.Recipe.of(spec.arch(), leave.imageId(), spec.image(),
+                        archives.plan(spec.cdsDir(), engine, spec.arch(), leave.imageId(), spec.classpath(),
+                                spec.trainingClass(), leave.setup()), leave.setup());
+                KeptAlive.leave(engine, recipe, spec.keepAlive(), spec.trainingClass());
+            } catch (RuntimeException e) {
+                Log.warn(spec.arch() + ": no JVM kept alive for the next run", e);
+            }
+        }
+        toLeave.clear();
     }
 
     private void shutDown() {
