@@ -42,51 +42,76 @@ class KeepAliveTest {
         }
     }
 
+    /** This test's kept-alive runtimes: those that mount its work directory (others may run on the machine). */
+    private List<Container> keptAlive() {
+        return SharedSession.docker().client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Docker.LABEL, PURPOSE)).exec().stream()
+                .filter(c -> c.getMounts() != null && c.getMounts().stream()
+                        .anyMatch(m -> m.getSource() != null && m.getSource().startsWith(work.toString())))
+                .toList();
+    }
+
     @Test
     void theNextRunTakesTheJvmLeftForItAndSeesTheFilesOfItsOwnMoment() throws Exception {
-        List<Path> cp = JarClasspath.of(work);
-        Path probe = JarClasspath.testClasses().resolve(PROBE);
+        // the build's class path (the extension as a jar) and a class directory of the project's
+        // own, holding the file the remote test reads
+        Path classes = work.resolve("project/target/classes");
+        Path probe = classes.resolve(PROBE);
+        List<Path> cp = new java.util.ArrayList<>(JarClasspath.of(work));
+        cp.add(1, classes);
+        Files.createDirectories(classes);
         Path cache = work.resolve("cds");
-        try {
-            Files.writeString(probe, "first run");
-            // the first run ever makes the class-data archive (in the background); wait for it, so
-            // that the runtimes below map it and copy their class path directories
-            String making = run(cp, "multiarch.cds.dir=" + cache);
-            assertThat(making).contains("FINISHED read() SUCCESSFUL", "probe says: first run");
-            await("the class-data archive").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Files.isDirectory(cache) && Files.list(cache).anyMatch(p -> p.toString().endsWith(".jsa")));
+        String archive = "multiarch.cds.dir=" + cache;
 
-            String first = run(cp, "multiarch.cds.dir=" + cache, "multiarch.keepAlive=5m");
-            assertThat(first).contains("FINISHED read() SUCCESSFUL", "probe says: first run",
-                    "class-data archive in use", "s390x JVM kept alive for the next run of this project, for up to 300 s")
-                    .doesNotContain("kept alive since");
-            Container left = single(keptAlive());
+        Files.writeString(probe, "first run");
+        // the first run ever makes the class-data archive (in the background); wait for it, so
+        // that the runtimes below map it and copy their class path directories when taken
+        assertThat(run(cp, archive)).contains("FINISHED read() SUCCESSFUL", "probe says: first run");
+        await("the class-data archive").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> Files.isDirectory(cache) && Files.list(cache).anyMatch(p -> p.toString().endsWith(".jsa")));
 
-            Files.writeString(probe, "second run"); // after the runtime was left: what its next run must see
-            String second = run(cp, "multiarch.cds.dir=" + cache, "multiarch.keepAlive=5m");
-            assertThat(second).contains("FINISHED read() SUCCESSFUL", "probe says: second run",
-                    "kept alive since", "container " + left.getId().substring(0, 12), "class-data archive in use");
-            Container again = single(keptAlive());
-            assertThat(again.getId()).as("a new one left; the one taken is removed with its run").isNotEqualTo(left.getId());
+        String first = run(cp, archive, "multiarch.keepAlive=5m");
+        assertThat(first).contains("FINISHED read() SUCCESSFUL", "probe says: first run", "class-data archive in use",
+                "s390x JVM kept alive for the next run of this project, for up to 300 s").doesNotContain("kept alive since");
+        Container left = single(keptAlive());
 
-            // another set-up (another heap): the idle one is of no use and goes; the run starts its own
-            String other = run(cp, "multiarch.cds.dir=" + cache, "multiarch.keepAlive=5m",
-                    "multiarch.jvm.args=-Xmx256m");
-            assertThat(other).contains("FINISHED read() SUCCESSFUL", "removing the JVM kept alive by an earlier run"
-                    + " with another set-up (container " + again.getId().substring(0, 12) + ")").doesNotContain(
-                    "kept alive since");
-            Container otherLeft = single(keptAlive());
-            assertThat(otherLeft.getId()).isNotEqualTo(again.getId());
+        Files.writeString(probe, "second run"); // after the runtime was left: what its next run must see
+        String second = run(cp, archive, "multiarch.keepAlive=5m");
+        assertThat(second).contains("FINISHED read() SUCCESSFUL", "probe says: second run", "kept alive since",
+                "container " + left.getId().substring(0, 12), "class-data archive in use");
+        Container again = single(keptAlive());
+        assertThat(again.getId()).as("a new one left; the one taken is removed with its run").isNotEqualTo(left.getId());
 
-            // one nobody takes halts after its idle time, and its container removes itself
-            String shortLived = run(cp, "multiarch.cds.dir=" + cache, "multiarch.keepAlive=3s",
-                    "multiarch.jvm.args=-Xmx256m");
-            assertThat(shortLived).contains("FINISHED read() SUCCESSFUL", "kept alive since",
-                    "kept alive for the next run of this project, for up to 3 s");
-            await("the idle kept-alive JVM to halt and its container to go").atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofSeconds(1)).until(() -> keptAlive().isEmpty());
-        } finally {
-            Files.deleteIfExists(probe);
+        // as `mvn clean` does: the directory made anew, which the one left cannot see; it goes
+        deleteTree(classes);
+        Files.createDirectories(classes);
+        Files.writeString(probe, "after clean");
+        String clean = run(cp, archive, "multiarch.keepAlive=5m");
+        assertThat(clean).contains("FINISHED read() SUCCESSFUL", "probe says: after clean", "removing the JVM an earlier"
+                + " run kept alive: a file it mounts, the image or the class-data archive changed since (container "
+                + again.getId().substring(0, 12) + ")").doesNotContain("kept alive since");
+        Container afterClean = single(keptAlive());
+
+        // other settings (another heap): a runtime of their own, and the other one stays for its settings
+        String other = run(cp, archive, "multiarch.keepAlive=5m", "multiarch.jvm.args=-Xmx256m");
+        assertThat(other).contains("FINISHED read() SUCCESSFUL", "probe says: after clean", "heap 256 MiB")
+                .doesNotContain("kept alive since", "removing the JVM");
+        assertThat(keptAlive()).hasSize(2).anyMatch(c -> c.getId().equals(afterClean.getId()));
+
+        // one nobody takes halts after its idle time, and its container removes itself
+        String shortLived = run(cp, archive, "multiarch.keepAlive=3s", "multiarch.jvm.args=-Xmx256m");
+        assertThat(shortLived).contains("FINISHED read() SUCCESSFUL", "kept alive since",
+                "kept alive for the next run of this project, for up to 3 s");
+        await("the idle kept-alive JVM to halt and its container to go").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> keptAlive().size() == 1);
+        assertThat(single(keptAlive()).getId()).isEqualTo(afterClean.getId());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
@@ -94,8 +119,7 @@ class KeepAliveTest {
     void aKeepAliveThatIsNoDurationIsRefusedWithTheFormat() throws Exception {
         String output = run(List.of(), "multiarch.keepAlive=forever");
         assertThat(output).contains("Configuration parameter multiarch.keepAlive=forever is not valid: give how long a"
-                + " JVM left for the next run may wait for it, from 1 s to 24 h");
-        assertThat(keptAlive()).isEmpty();
+                + " JVM left for the next run may wait for it, from 1 s to 24 h").doesNotContain("kept alive");
     }
 
     private static Container single(List<Container> containers) {
@@ -103,10 +127,6 @@ class KeepAliveTest {
         return containers.get(0);
     }
 
-    private static List<Container> keptAlive() {
-        return SharedSession.docker().client().listContainersCmd().withShowAll(true)
-                .withLabelFilter(Map.of(Docker.LABEL, PURPOSE)).exec();
-    }
 
     private static String run(List<Path> cp, String... params) throws Exception {
         long t0 = System.nanoTime();

@@ -383,7 +383,9 @@ public final class Agent implements AgentSession.Outbox {
     /** Whether {@code file} is mapped into this process: the JVM took the archive (it ignores an unusable one). */
     private static boolean isMapped(String file) {
         try {
-            return Files.readAllLines(Path.of("/proc/self/maps")).stream().anyMatch(line -> line.endsWith(" " + file));
+            // (" (deleted)": the file was replaced on disk after this JVM mapped it)
+            return Files.readAllLines(Path.of("/proc/self/maps")).stream()
+                    .anyMatch(line -> line.endsWith(" " + file) || line.endsWith(" " + file + " (deleted)"));
         } catch (IOException | RuntimeException e) {
             return false;
         }

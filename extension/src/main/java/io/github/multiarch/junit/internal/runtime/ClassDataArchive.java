@@ -82,7 +82,9 @@ public final class ClassDataArchive {
      * with the runtime's options ({@code @$ARGS}) and the training flags of {@code $KIND} (an AppCDS
      * archive written at exit; an AOT cache: a recording run, then the cache made from its
      * configuration, bounded together), then the archive moved into place, or the failure noted;
-     * {@code $ARGS}, {@code $ARCHIVE}, {@code $TMP}, {@code $FAILED} are paths in the container.
+     * {@code $ARGS}, {@code $ARCHIVE}, {@code $TMP}, {@code $FAILED} are paths in the container. An
+     * archive another training put in place meanwhile stays (a hard link never replaces a file; a
+     * file system without them gets the file moved): a running JVM may have mapped it.
      */
     private static final String TRAINING_SCRIPT = """
             t=; t2=; command -v timeout >/dev/null 2>&1 && t="timeout %d" && t2="timeout %d"
@@ -93,7 +95,7 @@ public final class ClassDataArchive {
               $t java "@$ARGS" -XX:ArchiveClassesAtExit="$TMP" "$@" >"$TMP.log" 2>&1
             fi
             rc=$?
-            if [ $rc = 0 ] && [ -s "$TMP" ]; then mv -f "$TMP" "$ARCHIVE"
+            if [ $rc = 0 ] && [ -s "$TMP" ]; then ln "$TMP" "$ARCHIVE" 2>/dev/null || [ -e "$ARCHIVE" ] || mv -f "$TMP" "$ARCHIVE"
             else { echo "exit $rc"; tail -c 4000 "$TMP.log"; } >"$FAILED"; fi
             rm -f "$TMP" "$TMP.log" "$TMP.conf"
             """.formatted(TRAINING_LIMIT_SECONDS - CREATE_LIMIT_SECONDS, CREATE_LIMIT_SECONDS);

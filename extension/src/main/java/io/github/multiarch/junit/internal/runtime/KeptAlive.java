@@ -13,12 +13,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Nothing else outlives the run. A kept-alive runtime serves one run: its agent takes one
  * host and then no other connection, and the host removes it at the end as any runtime. One
  * nobody takes halts when the idle time has passed (its agent's accept timeout), and its
- * container removes itself. A run removes its project's idle ones of another recipe.
+ * container removes itself. A run removes the idle ones left for its settings
+ * ({@link RemoteRuntime.Recipe#slot}) that were made otherwise (a file, the image or the
+ * class-data archive changed since).
  *
  * @since 0.3.0
  */
@@ -48,8 +47,8 @@ final class KeptAlive {
 
     /** Label: the key of the recipe the kept-alive runtime was made from ({@link RemoteRuntime.Recipe#key}). */
     static final String LABEL_KEY = "io.github.multiarch.keepalive.key";
-    /** Label: the project and architecture it is for ({@link #project}). */
-    static final String LABEL_PROJECT = "io.github.multiarch.keepalive.project";
+    /** Label: the settings it is for ({@link RemoteRuntime.Recipe#slot}). */
+    static final String LABEL_SLOT = "io.github.multiarch.keepalive.slot";
     /** Label: when its idle time ends, in UTC (it halts then, unless a run took it). */
     static final String LABEL_UNTIL = "io.github.multiarch.keepalive.until";
     /** Label: when it was left. */
@@ -73,7 +72,7 @@ final class KeptAlive {
             // (no class path directory is visible before a host connects: warming up cannot load a class of them)
             env.add(Agent.WARM_UP_ENV + "=" + warmUpClass + " " + recipe.arch().platform());
         }
-        Map<String, String> labels = Map.of(LABEL_KEY, recipe.key(), LABEL_PROJECT, project(recipe),
+        Map<String, String> labels = Map.of(LABEL_KEY, recipe.key(), LABEL_SLOT, recipe.slot(),
                 LABEL_SINCE, now.toString(), LABEL_UNTIL, now.plus(idle).toString());
         String id = null;
         try {
@@ -93,13 +92,14 @@ final class KeptAlive {
     /**
      * The runtime an earlier run left for {@code recipe}, connected; {@code null} when there is
      * none, or none takes the connection. One that is still starting is waited for (up to the
-     * start timeout). Idle ones this project left with another recipe are removed.
+     * start timeout). Idle ones left for the same settings but made otherwise (a file or the image
+     * changed since) are removed.
      */
     static RemoteRuntime adopt(Docker docker, RemoteRuntime.Recipe recipe, RemoteRuntime.Timeouts timeouts) {
         String key = recipe.key();
         List<Container> left;
         try {
-            left = docker.client().listContainersCmd().withLabelFilter(Map.of(LABEL_PROJECT, project(recipe))).exec();
+            left = docker.client().listContainersCmd().withLabelFilter(Map.of(LABEL_SLOT, recipe.slot())).exec();
         } catch (RuntimeException e) {
             Log.debug("Could not list the kept-alive runtimes; starting a new one", e);
             return null;
@@ -110,8 +110,8 @@ final class KeptAlive {
             if (adopted == null && key.equals(labels.get(LABEL_KEY))) {
                 adopted = adopt(docker, recipe, c, timeouts);
             } else if (!key.equals(labels.get(LABEL_KEY)) && idle(docker, c)) {
-                Log.progress(recipe.arch() + ": removing the JVM kept alive by an earlier run with another set-up"
-                        + " (container " + c.getId().substring(0, 12) + ")");
+                Log.progress(recipe.arch() + ": removing the JVM an earlier run kept alive: a file it mounts, the"
+                        + " image or the class-data archive changed since (container " + c.getId().substring(0, 12) + ")");
                 docker.remove(c.getId());
             }
         }
@@ -203,17 +203,5 @@ final class KeptAlive {
             }
         }
         return false;
-    }
-
-    /** The project and architecture a recipe is for: the architecture, working directory, user and image name. */
-    static String project(RemoteRuntime.Recipe recipe) {
-        String text = recipe.arch().platform() + "\n" + recipe.setup().workDir() + "\n" + recipe.setup().user() + "\n"
-                + recipe.imageName();
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -268,6 +268,26 @@ public final class RemoteRuntime implements AutoCloseable {
             }
         }
 
+        /**
+         * What a run's settings make of the runtime, whatever its files and image are now: the
+         * architecture, image name, working directory, user, environment and the JVM's arguments
+         * without the class-data archive's (options, carried system properties, the class path's
+         * paths). Two Surefire executions of one module (with other properties) have two slots; a
+         * later run of one of them has the same slot, and a new {@link #key} when a file or the image
+         * changed, or an archive was made meanwhile.
+         */
+        String slot() {
+            String text = arch.platform() + "\n" + imageName + "\n" + setup.workDir() + "\n" + setup.user() + "\n"
+                    + setup.env() + "\n" + new String(setup.argsFile(List.of(), JvmSetup.remotePaths(archive.classpath())),
+                    StandardCharsets.UTF_8);
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 12);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
         private static String fileKey(String path) {
             try {
                 var attrs = java.nio.file.Files.readAttributes(java.nio.file.Path.of(path),
