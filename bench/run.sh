@@ -4,6 +4,7 @@
 #
 #   bench/run.sh            # figures 1-6 (about 15 min with the images cached)
 #   BENCH_FIGURES="1 2 3 4 6 7" REAL_SUITE_CONTAINER=1 bench/run.sh   # every figure of issue 13
+#   BENCH_JAVA=25 bench/run.sh   # the same figures with a JDK 25 runtime on s390x (AOT cache, JEP 483)
 #
 # Needs what the README's set-up gives (tools/setup.sh: engine, QEMU bundle, JRE images) and the
 # extension installed in ~/.m2 (mvn -B -ntp -q install -pl extension -am -DskipTests).
@@ -18,7 +19,12 @@
 # bench/real-suite.sh, is opt-in: it takes over 10 min, REAL_SUITE_* settings pass through);
 # BENCH_RETRY_IMAGES=1 retries an image build that failed before; BENCH_MATRIX_PARALLELISM
 # (the number of matrix classes) JUnit's fixed parallelism in the matrix run;
-# BENCH_MATRIX_SEQUENTIAL (1) also runs the matrix without parallel classes, for the breakdown.
+# BENCH_MATRIX_SEQUENTIAL (1) also runs the matrix without parallel classes, for the breakdown;
+# BENCH_JAVA (17) the s390x runtime's JDK: 17 is multiarch-jre:17-s390x (tools/setup.sh's); 25
+# builds (once, cached by its inputs) multiarch-bench-jre:25-s390x (Debian forky,
+# openjdk-25-jre-headless) and uses it as the s390x JRE image of every figure (the floor, the
+# JUnit-alone baselines, the generated projects' multiarch.image.s390x), and adds an AOT cache
+# (JEP 483) to figure 1's lever; Maven-in-a-container baselines stay multiarch-bench-mvn:17-s390x.
 set -euo pipefail
 { # the whole script is one compound command: bash reads it completely before running it, so
   # editing this file during a run cannot change the run
@@ -30,12 +36,14 @@ REPEATS=${BENCH_REPEATS:-3}
 SUITE_REPEATS=${BENCH_SUITE_REPEATS:-3}
 FIGURES=${BENCH_FIGURES-1 2 3 4 6}
 MATRIX_SEQUENTIAL=${BENCH_MATRIX_SEQUENTIAL:-1}
+JAVA_RELEASE=${BENCH_JAVA:-17}
 VERSION=$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
 JUNIT_VERSION=6.1.3
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 BUNDLE_IMAGE=multiarch-qemu-bundle:$VERSION
 MVN_IMAGE=multiarch-bench-mvn:17-s390x
 RISCV_IMAGE=multiarch-bench-jre:21-riscv64
+JRE25_IMAGE=multiarch-bench-jre:25-s390x   # BENCH_JAVA=25
 HASH_LABEL=io.github.multiarch.bench.input-hash
 M2=${BENCH_HOST_M2:-$HOME/.m2/repository}
 ARCHES="s390x arm64 ppc64le"   # + riscv64 when its image can be built
@@ -51,6 +59,7 @@ now_ms() { date +%s%3N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) / 1000 }'; }
 record() { printf '%s\n' "$(IFS=$'\t'; echo "$*")" >>"$RUN/times.tsv"; } # record NAME SECONDS RC [NOTE]
 meta() { printf '%s\t%s\n' "$1" "$2" >>"$RUN/meta.tsv"; }
+case $JAVA_RELEASE in 17|25) ;; *) die "BENCH_JAVA=$JAVA_RELEASE: 17 or 25" ;; esac
 
 # ---- cleanup: only what this run started -------------------------------------------------
 BG_PIDS=()
@@ -104,6 +113,7 @@ EXT_JAR=$M2/io/github/multiarch/multiarch-junit/$VERSION/multiarch-junit-$VERSIO
 [ -f "$EXT_JAR" ] || die "$EXT_JAR missing: run mvn -B -ntp -q install -pl extension -am -DskipTests first"
 docker image inspect "$BUNDLE_IMAGE" >/dev/null 2>&1 || die "$BUNDLE_IMAGE missing: run tools/setup.sh first"
 for a in s390x arm64 ppc64le; do
+    [ $a = s390x ] && [ "$JAVA_RELEASE" = 25 ] && continue   # built below
     got=$(docker image inspect --format '{{.Architecture}}' "${JRE_IMAGE[$a]}" 2>/dev/null) \
         || die "${JRE_IMAGE[$a]} missing: run tools/setup.sh first"
     [ "$got" = "$a" ] || die "${JRE_IMAGE[$a]} is for $got, not $a"
@@ -214,15 +224,17 @@ interference_start() {
 
 # ---- images built here: Maven + JDK on s390x, and a riscv64 JRE (cached by input hash) -----
 image_hash() { docker image inspect --format "{{index .Config.Labels \"$HASH_LABEL\"}}" "$1" 2>/dev/null || true; }
-# build_image TAG PLATFORM DEBIAN_ARCH SUITE PACKAGES JAVA_HOME TRIES CMD [once]
+# build_image TAG PLATFORM DEBIAN_ARCH SUITE PACKAGES JAVA_HOME TRIES CMD [once|""] [MMDEBSTRAP_OPTION...]
 # Returns 1 (with the reason in $WORK/images/TAG.failed) when it cannot be built; with "once", a
 # failure is remembered for the same inputs and not tried again (BENCH_RETRY_IMAGES=1 does).
+# Further mmdebstrap options go into the recipe and its hash (none: the hash is as before).
 build_image() {
     local tag=$1 plat=$2 darch=$3 suite=$4 pkgs=$5 jhome=$6 tries=$7 cmd=$8 once=${9:-} hash dir df try ok= opts
+    shift $(($# < 9 ? $# : 9))
     opts=(--mode=root --variant=essential --include="$pkgs"
           --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*'
           --dpkgopt='path-include=/usr/share/doc/*/copyright' --dpkgopt='path-exclude=/usr/share/locale/*'
-          --essential-hook='mkdir -p "$1/usr/share/man/man1"')
+          --essential-hook='mkdir -p "$1/usr/share/man/man1"' "$@")
     df="FROM scratch
 ADD rootfs.tar /
 ENV JAVA_HOME=$jhome PATH=$jhome/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
@@ -293,6 +305,31 @@ if [[ " $FIGURES " == *" 3 "* ]]; then
     grep -q 'Apache Maven' <<<"$MVN_V" || die "$MVN_IMAGE: mvn -v does not run: $(tail -n 3 <<<"$MVN_V")"
     meta mvn_image "$MVN_IMAGE: $(sed 's/\x1b\[[0-9;]*m//g' <<<"$MVN_V" | grep -E '^(Apache Maven|Java version)' | cut -d, -f1 | tr '\n' ' ')"
 fi
+# BENCH_JAVA=25: the s390x runtime image of every figure is a JDK 25 one, built here. Debian's
+# trixie is incomplete for s390x on the mirror (libc6 404), so forky; forky's Release file on the
+# mirror has expired (Check-Valid-Until); Debian's keyring named as tools/jre-images.sh does.
+if [ "$JAVA_RELEASE" = 25 ]; then
+    build_image "$JRE25_IMAGE" s390x s390x forky openjdk-25-jre-headless /usr/lib/jvm/java-25-openjdk-s390x 2 \
+        '["java","-version"]' "" --aptopt='Acquire::Check-Valid-Until "false"' \
+        --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+        || die "cannot build $JRE25_IMAGE: ${BUILD_WHY:-?} (log: $WORK/images/${JRE25_IMAGE//[:\/]/_}.log)"
+    JRE_IMAGE[s390x]=$JRE25_IMAGE
+fi
+# Which Java the s390x runtime is (the report's runtime_java). The bench's own JDK 25 image is
+# removed when its java does not run (its input-hash label would make it "up to date"), as
+# tools/jre-images.sh does.
+runtime_java() { ensure_emulators s390x; docker run --rm --network none --platform linux/s390x \
+    --label "io.github.multiarch.bench.run=$$" "${JRE_IMAGE[s390x]}" java -version 2>&1; }
+RUNTIME_JAVA=$(runtime_java) || RUNTIME_JAVA=$(runtime_java) || {
+    [ "$JAVA_RELEASE" = 17 ] || docker rmi -f "${JRE_IMAGE[s390x]}" >/dev/null 2>&1 || true
+    die "${JRE_IMAGE[s390x]}: 'java -version' does not run: $(tail -n 3 <<<"$RUNTIME_JAVA" | tr '\n' ' ')"
+}
+RUNTIME_JAVA=$(grep -m 1 'version' <<<"$RUNTIME_JAVA" || true)
+grep -q "version \"${JAVA_RELEASE}[.\"]" <<<"$RUNTIME_JAVA" \
+    || die "${JRE_IMAGE[s390x]} runs $RUNTIME_JAVA, not Java $JAVA_RELEASE"
+meta runtime_image "${JRE_IMAGE[s390x]}"
+meta runtime_java "$RUNTIME_JAVA"
+log "s390x runtime: ${JRE_IMAGE[s390x]}: $RUNTIME_JAVA"
 RISCV=""; BUILD_WHY=""
 if [[ " $FIGURES " != *" 4 "* ]]; then
     : # no matrix, no riscv64
@@ -430,6 +467,10 @@ fi
 # Figures 1-2: the harness project (bench/harness plus 200-test classes), compiled once.
 H=$WORK/harness
 rm -rf "$H"; cp -r "$BENCH/harness" "$H"
+# (the harness's s390x image: the run's, BENCH_JAVA)
+sed -i "s|^multiarch.image.s390x=.*|multiarch.image.s390x=${JRE_IMAGE[s390x]}|" "$H/src/test/resources/junit-platform.properties"
+grep -qx "multiarch.image.s390x=${JRE_IMAGE[s390x]}" "$H/src/test/resources/junit-platform.properties" \
+    || die "cannot set the harness's multiarch.image.s390x"
 for variant in S390x Plain; do
     f="$H/src/test/java/bench/Empty200$variant.java"
     {
@@ -578,6 +619,8 @@ wait_for_trainings() { # the detached class-data archive trainings, up to 15 min
     done
     log "  trainings still running after 15 min"
 }
+# (an AppCDS archive, .jsa, or an AOT cache, .aot, of JDK 25's JEP 483)
+archive_made() { compgen -G "$CDS_DIR/*.jsa" >/dev/null || compgen -G "$CDS_DIR/*.aot" >/dev/null; }
 rm -rf "$CDS_DIR"; mkdir -p "$CDS_DIR"
 log "class-data archives: one untimed run per class path makes them (in $CDS_DIR)"
 if [[ " $FIGURES " == *" 1 "* || " $FIGURES " == *" 2 "* || " $FIGURES " == *" 6 "* ]]; then
@@ -588,14 +631,14 @@ if [[ " $FIGURES " == *" 1 "* || " $FIGURES " == *" 2 "* || " $FIGURES " == *" 6
     record cold.first "$(secs "$t0" "$(now_ms)")" $rc "$t0"
     # (the training finishes in its own container after the JVM's exit: wait for it, untimed)
     wait_for_trainings
-    if ! ls "$CDS_DIR"/*.jsa >/dev/null 2>&1; then
+    if ! archive_made; then
         # once more, untimed (seen: a training's container gone mid-way on a machine shared with test
         # suites); else the first measured run makes the archive, in the background of its tests
         log "  no archive made by the first run (see $RUN/cold/first.log): once more"
         java -Dmultiarch.cds.dir="$CDS_DIR" -cp "$HCP" bench.Bench "$RUN/cold/again.events.tsv" "$RUN/cold/again.err.tsv" \
             bench.ColdS390x >"$RUN/cold/again.log" 2>&1 || true
         wait_for_trainings
-        ls "$CDS_DIR"/*.jsa >/dev/null 2>&1 || log "  no archive made for the harness's class path (see $RUN/cold/again.log)"
+        archive_made || log "  no archive made for the harness's class path (see $RUN/cold/again.log)"
     fi
 fi
 if [[ " $FIGURES " == *" 3 "* || " $FIGURES " == *" 4 "* ]]; then
@@ -608,7 +651,7 @@ if [[ " $FIGURES " == *" 3 "* || " $FIGURES " == *" 4 "* ]]; then
     wait_for_trainings
 fi
 log "  archives: $(cd "$CDS_DIR" && ls -1 | tr '\n' ' ')"
-meta cds_archives "$(cd "$CDS_DIR" && ls -1 *.jsa 2>/dev/null | tr '\n' ' ')"
+meta cds_archives "$(cd "$CDS_DIR" && ls -1 *.jsa *.aot 2>/dev/null | tr '\n' ' ')"
 : >"$RUN/interference.tsv"
 interference_start
 
@@ -652,25 +695,46 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
 
     # A lever, measured: the remote class's first JUnit run in a fresh s390x JVM (what opening the
     # remote class waits for) with the agent's JVM flags, without and with an application CDS
-    # archive of the same class path (made once by -XX:ArchiveClassesAtExit).
-    log "figure 1, breakdown: JUnit's first run in a fresh s390x JVM, without and with an AppCDS archive"
-    AGENT_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto)
-    rm -f "$RUN/cold/app.jsa"
+    # archive of the same class path (made once by -XX:ArchiveClassesAtExit); with JDK 25 also
+    # with an AOT cache (JEP 483: recorded by one run, -XX:AOTMode=record, then made by
+    # -XX:AOTMode=create; used with -XX:AOTCache, which the JVM refuses beside any -Xshare option).
+    log "figure 1, breakdown: JUnit's first run in a fresh s390x JVM, without and with an AppCDS archive$(
+        [ "$JAVA_RELEASE" = 25 ] && echo ', and with an AOT cache')"
+    JIT_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+    AGENT_FLAGS=("${JIT_FLAGS[@]}" -Xshare:auto)
+    rm -f "$RUN/cold/app.jsa" "$RUN/cold/app.aotconf" "$RUN/cold/app.aot"
     # JDK 17's AppCDS refuses a class path with a non-empty directory: the test classes go in a jar
     # (the runtime could do the same with target/test-classes, or load them in a child class loader)
     (cd "$H/target/test-classes" && jar cf "$H/target/bench-tests.jar" .)
     CDS_CP=$(cat "$H/cp.txt"):$H/target/bench-tests.jar
-    cold_in_container() { # NAME [JVM flags]
+    in_container() { # NAME JVM_ARGS...: java in a fresh s390x container, output to cold/NAME.log
         local name=$1; shift
         docker_run --platform linux/s390x -v "$M2:$M2:ro" -v "$H:$H:ro" -v "$RUN/cold:$RUN/cold" "${JRE_IMAGE[s390x]}" \
-            java "${AGENT_FLAGS[@]}" "$@" -cp "$CDS_CP" bench.Bench "$RUN/cold/$name.events.tsv" "$RUN/cold/$name.err.tsv" \
-            bench.ColdPlain >"$RUN/cold/$name.log" 2>&1 || log "  $name failed (see $RUN/cold/$name.log)"
+            java "$@" >"$RUN/cold/$name.log" 2>&1 || log "  $name failed (see $RUN/cold/$name.log)"
+    }
+    cold_in_container() { # NAME [JVM flags]: the agent's JVM flags unless they are given
+        local name=$1; shift
+        [ $# -gt 0 ] || set -- "${AGENT_FLAGS[@]}"
+        in_container "$name" "$@" -cp "$CDS_CP" bench.Bench "$RUN/cold/$name.events.tsv" "$RUN/cold/$name.err.tsv" bench.ColdPlain
     }
     settle
-    cold_in_container cds-dump -XX:ArchiveClassesAtExit="$RUN/cold/app.jsa"
+    cold_in_container cds-dump "${AGENT_FLAGS[@]}" -XX:ArchiveClassesAtExit="$RUN/cold/app.jsa"
+    if [ "$JAVA_RELEASE" = 25 ]; then
+        cold_in_container aot-record "${JIT_FLAGS[@]}" -XX:AOTMode=record -XX:AOTConfiguration="$RUN/cold/app.aotconf"
+        if [ -f "$RUN/cold/app.aotconf" ]; then
+            in_container aot-create "${JIT_FLAGS[@]}" -XX:AOTMode=create -XX:AOTConfiguration="$RUN/cold/app.aotconf" \
+                -XX:AOTCache="$RUN/cold/app.aot" -cp "$CDS_CP"
+        fi
+        [ -f "$RUN/cold/app.aot" ] || log "  no AOT cache made (see $RUN/cold/aot-record.log, $RUN/cold/aot-create.log)"
+    fi
     for i in $(seq 1 "$REPEATS"); do
         cold_in_container "nocds-$i"
-        [ -f "$RUN/cold/app.jsa" ] && cold_in_container "cds-$i" -XX:SharedArchiveFile="$RUN/cold/app.jsa"
+        if [ -f "$RUN/cold/app.jsa" ]; then
+            cold_in_container "cds-$i" "${AGENT_FLAGS[@]}" -XX:SharedArchiveFile="$RUN/cold/app.jsa"
+        fi
+        if [ -f "$RUN/cold/app.aot" ]; then
+            cold_in_container "aot-$i" "${JIT_FLAGS[@]}" -XX:AOTCache="$RUN/cold/app.aot"
+        fi
     done
 fi
 

@@ -7,6 +7,7 @@ import static report.Fmt.s;
 import static report.Fmt.yes;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * (cold/harness-N.*), against `java -version` in a fresh container (cold.floor) and JUnit's console
  * launcher in one (cold.console). The breakdown orders the events of each harness run in time
  * (JUnit listener, docker events, the extension's stderr) and shows the AppCDS lever (cold/nocds-N,
- * cold/cds-N).
+ * cold/cds-N; with JDK 25 also the AOT cache, cold/aot-N).
  */
 final class ColdStart {
 
@@ -58,18 +59,19 @@ final class ColdStart {
         }
         double hm = median(harness), fm = median(floor), cm = median(console);
         String n = f(" (median of %d)", harness.size());
-        out.row("1a. cold start, 1 test, s390x" + n, s(hm),
+        out.row("1a. cold start, 1 test, " + run.s390x() + n, s(hm),
                 "java -version, fresh container: " + s(fm), f("%.1fx the floor", hm / fm), "<= 2.5x the floor",
                 yes(hm / fm <= 2.5));
         out.noise(run.busy("cold.harness.jvm", "cold.floor"));
-        out.row("1b. cold start vs the naive way" + n, s(hm),
+        out.row("1b. cold start vs the naive way, " + run.s390x() + n, s(hm),
                 "console launcher, fresh container: " + s(cm), f("%.2fx faster", cm / hm), ">= 1.5x faster",
                 yes(cm / hm >= 1.5));
         out.noise(run.busy("cold.harness.jvm", "cold.console"));
-        out.h("Figure 1: cold start (s390x, one trivial test)");
+        out.h("Figure 1: cold start (" + run.s390x() + ", one trivial test)");
         out.p(f("- harness, class start -> test result: %s (runs: %s)", s(hm), list(harness)));
         out.p(f("- whole fresh host JVM (java ... bench.Bench, start to exit): %s (runs: %s)", s(median(jvmWall)), list(jvmWall)));
-        out.p(f("- floor, `docker run --rm --platform linux/s390x multiarch-jre:17-s390x java -version`: %s (runs: %s)", s(fm), list(floor)));
+        out.p(f("- floor, `docker run --rm --platform linux/s390x %s java -version`: %s (runs: %s)",
+                run.meta.getOrDefault("runtime_image", "multiarch-jre:17-s390x"), s(fm), list(floor)));
         out.p(f("- console launcher 6.1.3 in a fresh s390x container, test classes mounted: %s (runs: %s)", s(cm), list(console)));
         List<Double> first = run.okSeconds("cold.first");
         if (!first.isEmpty()) {
@@ -122,23 +124,36 @@ final class ColdStart {
         return at;
     }
 
-    /** JUnit's first run in a fresh s390x JVM, without and with an application CDS archive. */
+    /** JUnit's first run in a fresh s390x JVM, without and with an application CDS archive, and
+     *  (JDK 25) with an AOT cache. */
     private static void lever(RunData run, Output out) throws IOException {
-        List<Double> nocds = new ArrayList<>(), cds = new ArrayList<>();
-        for (int i = 1; i <= 20; i++) {
-            for (String kind : List.of("nocds", "cds")) {
+        Map<String, List<Double>> runs = new LinkedHashMap<>();
+        for (String kind : List.of("nocds", "cds", "aot")) {
+            runs.put(kind, new ArrayList<>());
+            for (int i = 1; i <= 20; i++) {
                 Events c = run.events("cold/" + kind + "-" + i + ".events.tsv");
                 if (c != null && c.ok(1)) {
-                    (kind.equals("cds") ? cds : nocds).add((c.clazz(1).end() - c.jvmStartUs()) / 1e6);
+                    runs.get(kind).add((c.clazz(1).end() - c.jvmStartUs()) / 1e6);
                 }
             }
         }
-        if (!nocds.isEmpty()) {
-            out.p(f("\nA lever, measured: JUnit's first run of the one-test class in a fresh s390x JVM (JVM start -> class"
-                    + " finished; what opening the remote class waits for), with the agent's JVM flags: %s (runs: %s);"
-                    + " with an application CDS archive of the same class path (-XX:SharedArchiveFile, made once with"
-                    + " -XX:ArchiveClassesAtExit): %s (runs: %s).", s(median(nocds)), list(nocds),
-                    cds.isEmpty() ? "n/a" : s(median(cds)), list(cds)));
+        if (runs.get("nocds").isEmpty()) {
+            return;
         }
+        out.p(f("\nA lever, measured: JUnit's first run of the one-test class in a fresh %s JVM (JVM start -> class"
+                + " finished; what opening the remote class waits for), with the agent's JVM flags and the same"
+                + " class path:\n", run.s390x()));
+        out.p("| JVM | seconds (median) | runs |\n|---|---|---|");
+        leverRow(out, "without an archive (-Xshare:auto)", runs.get("nocds"));
+        leverRow(out, "with AppCDS: -Xshare:auto -XX:SharedArchiveFile, made once with -XX:ArchiveClassesAtExit",
+                runs.get("cds"));
+        if (!runs.get("aot").isEmpty() || Files.exists(run.dir.resolve("cold/aot-record.log"))) { // (JDK 25)
+            leverRow(out, "with an AOT cache (JEP 483): -XX:AOTCache, made once with -XX:AOTMode=record, then"
+                    + " -XX:AOTMode=create (no -Xshare option)", runs.get("aot"));
+        }
+    }
+
+    private static void leverRow(Output out, String what, List<Double> runs) {
+        out.p(f("| %s | %s | %s |", what, runs.isEmpty() ? "n/a" : s(median(runs)), runs.isEmpty() ? "none" : list(runs)));
     }
 }

@@ -42,7 +42,7 @@ final class Memory {
                 out.row("5. memory, " + a + " runtime, peak RSS", "not measured", "", "", TARGET, "");
                 continue;
             }
-            out.row("5. memory, " + a + " runtime, peak RSS",
+            out.row("5. memory, " + (a.equals("s390x") ? run.s390x() : a) + " runtime, peak RSS",
                     f("%.0f MiB", v[0] / MIB),
                     base == null ? "" : f("mvn build in s390x container: %.0f MiB", base[0] / MIB),
                     base == null ? "" : f("%.2fx", v[0] / base[0]), TARGET, yes(v[0] / MIB <= 256));

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The raw measurements of one run, as run.sh writes them to bench/work/run: meta.tsv (KEY, VALUE),
@@ -88,6 +90,13 @@ final class RunData {
     /** A Bench events file of the run, null when it has no rows. */
     Events events(String file) throws IOException {
         return Events.read(dir.resolve(file));
+    }
+
+    /** "s390x, JDK 25.0.5": s390x with the Java version of its runtime image (meta "runtime_java",
+     *  BENCH_JAVA); just "s390x" when the run did not record it. */
+    String s390x() {
+        Matcher m = Pattern.compile("version \"([^\"]+)\"").matcher(meta.getOrDefault("runtime_java", ""));
+        return m.find() ? "s390x, JDK " + m.group(1) : "s390x";
     }
 
     /** The list of the arches run.sh measured (meta "arches"). */

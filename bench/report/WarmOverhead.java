@@ -45,11 +45,11 @@ final class WarmOverhead {
             return; // not requested (BENCH_FIGURES)
         }
         if (h1 == null) {
-            out.row("2. warm overhead per test, s390x", "not measured (see bench/work/run/warm/host.log)",
+            out.row("2. warm overhead per test, " + run.s390x(), "not measured (see bench/work/run/warm/host.log)",
                     "", "", TARGET, "NO");
             return;
         }
-        out.row("2. warm overhead per test, s390x: median (p95)",
+        out.row("2. warm overhead per test, " + run.s390x() + ": median (p95)",
                 f("%.1f ms (p95 %.1f)", h1.median, h1.p95),
                 r1 == null ? "not measured" : f("JUnit alone in a warm s390x JVM: %.1f ms (p95 %.1f)",
                         r1.median, r1.p95),

@@ -6,6 +6,8 @@ import static report.Fmt.s;
 import static report.Fmt.yes;
 
 import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Figure 3, whole suite: the generated 100-test project with @RunsOn("s390x"), host `mvn -o test`
@@ -17,6 +19,12 @@ final class WholeSuite {
     private WholeSuite() {
     }
 
+    /** " (JDK 17.0.19)": the Java of the baseline's Maven image (meta "mvn_image"), or "". */
+    private static String containerJdk(RunData run) {
+        Matcher m = Pattern.compile("Java version: (\\S+)").matcher(run.meta.getOrDefault("mvn_image", ""));
+        return m.find() ? " (JDK " + m.group(1) + ")" : "";
+    }
+
     static void report(RunData run, Output out) throws IOException {
         double[] h = run.medianRun("suite.s390x"), c = run.medianRun("suite.container"), n = run.medianRun("suite.native");
         if (h == null && c == null) {
@@ -24,9 +32,9 @@ final class WholeSuite {
         }
         boolean ok = h != null && c != null && h[1] == 0 && c[1] == 0;
         int rounds = run.runs("suite.s390x");
-        out.row("3. whole suite, 100 tests, s390x" + (rounds > 1 ? f(" (median of %d)", rounds) : ""),
+        out.row("3. whole suite, 100 tests, " + run.s390x() + (rounds > 1 ? f(" (median of %d)", rounds) : ""),
                 h == null ? "not measured" : s(h[0]) + (h[1] == 0 ? "" : " (FAILED)"),
-                c == null ? "not measured" : "mvn -o test inside an s390x container: " + s(c[0])
+                c == null ? "not measured" : "mvn -o test inside an s390x container" + containerJdk(run) + ": " + s(c[0])
                         + (c[1] == 0 ? "" : " (FAILED)"),
                 ok ? f("%.2fx faster", c[0] / h[0]) : "", ">= 6x faster", yes(ok && c[0] / h[0] >= 6));
         out.noise(run.busy("suite.s390x", "suite.container"));
@@ -37,6 +45,10 @@ final class WholeSuite {
         MavenLog.breakdown(run, out, "baseline: Maven and JDK inside a linux/s390x container ("
                 + run.meta.getOrDefault("mvn_image", "") + ")", "suite.container");
         MavenLog.breakdown(run, out, "reference: the same project natively on the host, no emulation", "suite.native");
+        if (!run.s390x().startsWith("s390x, JDK 17") && run.meta.containsKey("runtime_java")) {
+            out.p("\nThe baseline is Maven on the JDK of its own image (" + run.meta.getOrDefault("mvn_image", "?")
+                    + ") whatever BENCH_JAVA is; the harness's s390x runtime is " + run.meta.get("runtime_java") + ".");
+        }
         if (n != null && h != null) {
             out.p(f("\nThe harness adds %.1f s to the native build for 100 tests on s390x.", h[0] - n[0]));
         }
