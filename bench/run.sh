@@ -86,7 +86,7 @@ cleanup() {
     for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     pids=$(descendants $$ | tr '\n' ' ')
     # runtime containers of JVMs this run started (their io.github.multiarch.pid label)
-    ids=$(docker ps -q --no-trunc --filter label=io.github.multiarch \
+    ids=$(docker ps --no-trunc --filter label=io.github.multiarch \
           --format '{{.ID}} {{.Label "io.github.multiarch.pid"}}' 2>/dev/null \
           | while read -r id pid; do case " $pids $OUR_JVMS " in *" $pid "*) echo "$id" ;; esac; done)
     # JVMs and builds first (SIGTERM: their shutdown hooks remove their runtimes)
@@ -172,6 +172,8 @@ foreign_containers() { # containers on the engine that this run did not start
             [ "$run" = $$ ] && continue
             [[ "$run" =~ ^[0-9]+$ ]] && is_ours "$run" && continue   # bench/real-suite.sh's (figure 7)
             [[ "$pid" =~ ^[0-9]+$ ]] && is_ours "$pid" && continue
+            # (a JVM kept alive for the next run by a host JVM of this run that has exited: figure 1c)
+            [[ "$pid" =~ ^[0-9]+$ ]] && [ -n "${RUN:-}" ] && grep -qx "$pid" "$RUN/keepalive-pids" 2>/dev/null && continue
             echo "$id"
           done
 }
@@ -692,6 +694,46 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
             "console $(awk -F'\t' '$1=="cold.console"{v=$2} END{print v}' "$RUN/times.tsv") s," \
             "harness JVM $(awk -F'\t' '$1=="cold.harness.jvm"{v=$2} END{print v}' "$RUN/times.tsv") s (exit $rc)"
     done
+
+    # 1c. The local loop with multiarch.keepAlive: a run leaves a JVM for the next run, which takes
+    # it. One untimed run leaves the first; each timed run takes the one the run before it left
+    # (once it listens, i.e. has warmed up) and leaves one; the last is removed afterwards.
+    log "figure 1c: cold start of a next run with multiarch.keepAlive, $REPEATS times"
+    : >"$RUN/keepalive-pids"
+    keep_run() { # keep_run NAME: the harness's host JVM, with multiarch.keepAlive
+        local name=$1 jpid
+        java -Dmultiarch.trace=true -Dmultiarch.keepAlive=10m -Dmultiarch.cds.dir="$CDS_DIR" -cp "$HCP" bench.Bench \
+            "$RUN/cold/$name.events.tsv" "$RUN/cold/$name.err.tsv" bench.ColdS390x >"$RUN/cold/$name.log" 2>&1 &
+        jpid=$!; OUR_JVMS="$OUR_JVMS$jpid "; echo "$jpid" >>"$RUN/keepalive-pids"
+        wait $jpid
+    }
+    our_kept_alive() { # the kept-alive JVMs this run's host JVMs left
+        docker ps --filter label=io.github.multiarch=kept-alive-s390x \
+            --format '{{.ID}} {{.Label "io.github.multiarch.pid"}}' 2>/dev/null \
+            | while read -r id pid; do grep -qx "$pid" "$RUN/keepalive-pids" && echo "$id"; done
+    }
+    kept_alive_listens() { # up to 5 min
+        local i id
+        for i in $(seq 1 300); do
+            for id in $(our_kept_alive); do
+                docker logs "$id" 2>&1 | grep -q 'multiarch-agent listening' && return 0
+            done
+            sleep 1
+        done
+        return 1
+    }
+    keep_run keep-0 || log "  the run that leaves the first kept-alive JVM failed (see $RUN/cold/keep-0.log)"
+    for i in $(seq 1 "$REPEATS"); do
+        kept_alive_listens || log "  no kept-alive JVM listens (see $RUN/cold/keep-$((i - 1)).log)"
+        settle
+        t0=$(now_ms); rc=0
+        keep_run "keep-$i" || rc=$?
+        grep -q 'kept alive since' "$RUN/cold/keep-$i.log" || { log "  round $i took no kept-alive JVM (see $RUN/cold/keep-$i.log)"; [ $rc != 0 ] || rc=8; }
+        record cold.keepalive.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
+        log "  round $i: keepAlive harness JVM $(awk -F'\t' '$1=="cold.keepalive.jvm"{v=$2} END{print v}' "$RUN/times.tsv") s (exit $rc)"
+    done
+    ids=$(our_kept_alive | tr '\n' ' ')
+    [ -z "${ids// /}" ] || docker rm -f $ids >/dev/null 2>&1 || true
 
     # A lever, measured: the remote class's first JUnit run in a fresh s390x JVM (what opening the
     # remote class waits for) with the agent's JVM flags, without and with an application CDS

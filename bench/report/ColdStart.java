@@ -67,9 +67,30 @@ final class ColdStart {
                 "console launcher, fresh container: " + s(cm), f("%.2fx faster", cm / hm), ">= 1.5x faster",
                 yes(cm / hm >= 1.5));
         out.noise(run.busy("cold.harness.jvm", "cold.console"));
+        List<Double> kept = new ArrayList<>();
+        for (int i = 1; i <= run.runs("cold.keepalive.jvm"); i++) {
+            Events e = run.events("cold/keep-" + i + ".events.tsv");
+            if (e != null && e.ok(1) && run.lines("cold/keep-" + i + ".log").stream().anyMatch(l -> l.contains("kept alive since"))) {
+                kept.add((e.tests(1).get(0).end() - e.clazz(1).start()) / 1e6);
+            }
+        }
+        if (!kept.isEmpty()) {
+            double km = median(kept);
+            out.row("1c. cold start of a next run with multiarch.keepAlive, 1 test, " + run.s390x()
+                            + f(" (median of %d)", kept.size()), s(km),
+                    "java -version, fresh container: " + s(fm), f("%.1fx the floor", km / fm), "<= 2.5x the floor",
+                    yes(km / fm <= 2.5));
+            out.noise(run.busy("cold.keepalive.jvm", "cold.floor"));
+        }
         out.h("Figure 1: cold start (" + run.s390x() + ", one trivial test)");
         out.p(f("- harness, class start -> test result: %s (runs: %s)", s(hm), list(harness)));
         out.p(f("- whole fresh host JVM (java ... bench.Bench, start to exit): %s (runs: %s)", s(median(jvmWall)), list(jvmWall)));
+        if (!kept.isEmpty()) {
+            out.p(f("- with multiarch.keepAlive, the next run taking the JVM the run before it left (started and warmed"
+                    + " up in the background): class start -> test result %s (runs: %s); whole host JVM %s (runs: %s)",
+                    s(median(kept)), list(kept), s(median(run.okSeconds("cold.keepalive.jvm"))),
+                    list(run.okSeconds("cold.keepalive.jvm"))));
+        }
         out.p(f("- floor, `docker run --rm --platform linux/s390x %s java -version`: %s (runs: %s)",
                 run.meta.getOrDefault("runtime_image", "multiarch-jre:17-s390x"), s(fm), list(floor)));
         out.p(f("- console launcher 6.1.3 in a fresh s390x container, test classes mounted: %s (runs: %s)", s(cm), list(console)));
