@@ -3,7 +3,6 @@ package io.github.multiarch.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.multiarch.junit.internal.runtime.Classpath;
 import io.github.multiarch.junit.internal.docker.Docker;
 import java.io.File;
 import java.io.IOException;

@@ -581,11 +581,11 @@ public final class Docker implements AutoCloseable {
     }
 
     /**
-     * The whole output of a finished container. Output that did not arrive in full (the stream
-     * broke off, or took longer than 30 s) says so at its end, so a verdict is never read from a
-     * part of it as if it were all.
+     * The whole output of a container so far (all of it, once it has finished). Output that did not
+     * arrive in full (the stream broke off, or took longer than 30 s) says so at its end, so a
+     * verdict is never read from a part of it as if it were all.
      */
-    private String logs(String id) {
+    public String logs(String id) {
         StringBuilder sb = new StringBuilder();
         String cutShort = null;
         try {

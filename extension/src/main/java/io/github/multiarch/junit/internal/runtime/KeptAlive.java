@@ -1,9 +1,7 @@
 package io.github.multiarch.junit.internal.runtime;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
-import com.github.dockerjava.api.model.Frame;
 import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.docker.Docker;
 import io.github.multiarch.junit.internal.remote.Agent;
@@ -11,14 +9,12 @@ import io.github.multiarch.junit.internal.remote.Handshake;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runtimes that outlive their run ({@code multiarch.keepAlive}), for the next {@code mvn test}
@@ -151,27 +147,7 @@ final class KeptAlive {
 
     /** Whether its agent has said it listens. */
     private static boolean listening(Docker docker, String id) {
-        StringBuilder out = new StringBuilder();
-        try {
-            var callback = docker.client().logContainerCmd(id).withStdOut(true).withStdErr(true)
-                    .withFollowStream(false).exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            synchronized (out) {
-                                out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                            }
-                        }
-                    });
-            callback.awaitCompletion(10, TimeUnit.SECONDS);
-            callback.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            Log.debug("Could not read a kept-alive runtime's output", e);
-        }
-        synchronized (out) {
-            return out.indexOf(Agent.LISTENING) >= 0;
-        }
+        return docker.logs(id).contains(Agent.LISTENING);
     }
 
     private static boolean running(Docker docker, String id) {

@@ -114,18 +114,9 @@ public final class RemoteRuntime implements AutoCloseable {
     }
 
     /**
-     * Starts a container of {@code imageId} running the agent, set up as {@code setup} says, and
-     * connects to it.
-     *
-     * @param archive the class path, and the class-data archive to map, if any (then the class path's
-     *                directories are copies: {@link ClassDataArchive#copiedDirectories})
+     * Starts a container of {@code recipe} running the agent, set up as its {@link JvmSetup} says,
+     * and connects to it.
      */
-    static RemoteRuntime start(Docker docker, Architecture arch, String imageId, String imageName,
-                               ClassDataArchive archive, JvmSetup setup, Timeouts timeouts) {
-        return start(docker, Recipe.of(arch, imageId, imageName, archive, setup), timeouts);
-    }
-
-    /** Starts a container of {@code recipe} running the agent, and connects to it. */
     static RemoteRuntime start(Docker docker, Recipe recipe, Timeouts timeouts) {
         Architecture arch = recipe.arch();
         String token = Handshake.newToken();

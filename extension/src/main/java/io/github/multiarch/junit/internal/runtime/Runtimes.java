@@ -89,7 +89,7 @@ public final class Runtimes implements AutoCloseable {
     /** Per runtime key ({@link #get}), the last runtime's recipe inputs, for {@code multiarch.keepAlive}. */
     private final Map<String, Leave> toLeave = new ConcurrentHashMap<>();
     private final Object dockerLock = new Object();
-    private final Thread shutdownHook = new Thread(this::shutDown, "multiarch-runtime-cleanup");
+    private final Thread shutdownHook = new Thread(() -> shutDown(false), "multiarch-runtime-cleanup");
     private Docker docker;
     private volatile boolean closed;
 
@@ -198,8 +198,7 @@ public final class Runtimes implements AutoCloseable {
             requireOpen("start the " + arch + " JVM");
             JvmSetup setup = JvmSetup.capture(spec.classpath(), spec.jvmArgs(), engine.isRootless(),
                     engine.imageEnv(imageId));
-            RemoteRuntime.Recipe recipe = RemoteRuntime.Recipe.of(arch, imageId, spec.image(), archives.plan(
-                    spec.cdsDir(), engine, arch, imageId, spec.classpath(), spec.trainingClass(), setup), setup);
+            RemoteRuntime.Recipe recipe = recipe(engine, spec, imageId, setup);
             if (spec.keepAlive() == null) {
                 return RemoteRuntime.start(engine, recipe, spec.timeouts());
             }
@@ -238,6 +237,12 @@ public final class Runtimes implements AutoCloseable {
         }
     }
 
+    /** The runtime of {@code spec} and {@code setup}, with its class-data archive planned now. */
+    private RemoteRuntime.Recipe recipe(Docker engine, Spec spec, String imageId, JvmSetup setup) {
+        return RemoteRuntime.Recipe.of(spec.arch(), imageId, spec.image(), archives.plan(spec.cdsDir(), engine,
+                spec.arch(), imageId, spec.classpath(), spec.trainingClass(), setup), setup);
+    }
+
     private void requireOpen(String what) {
         if (closed) {
             throw new MultiarchException("Did not " + what + ": the test run is over, or this JVM is shutting down"
@@ -264,10 +269,7 @@ public final class Runtimes implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
-        closeRuntimes();
-        leaveForTheNextRun();
-        shutDown();
+        shutDown(true);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -286,10 +288,8 @@ public final class Runtimes implements AutoCloseable {
         for (Leave leave : toLeave.values()) {
             Spec spec = leave.spec();
             try {
-                RemoteRuntime.Recipe recipe = RemoteRuntime.Recipe.of(spec.arch(), leave.imageId(), spec.image(),
-                        archives.plan(spec.cdsDir(), engine, spec.arch(), leave.imageId(), spec.classpath(),
-                                spec.trainingClass(), leave.setup()), leave.setup());
-                KeptAlive.leave(engine, recipe, spec.keepAlive(), spec.trainingClass());
+                KeptAlive.leave(engine, recipe(engine, spec, leave.imageId(), leave.setup()), spec.keepAlive(),
+                        spec.trainingClass());
             } catch (RuntimeException e) {
                 Log.warn(spec.arch() + ": no JVM kept alive for the next run", e);
             }
@@ -297,9 +297,13 @@ public final class Runtimes implements AutoCloseable {
         toLeave.clear();
     }
 
-    private void shutDown() {
+    /** Stops every runtime (and, when the run ended normally, leaves the next run's), then closes the engine's client. */
+    private void shutDown(boolean leaveForTheNextRun) {
         closed = true;
         closeRuntimes();
+        if (leaveForTheNextRun) {
+            leaveForTheNextRun();
+        }
         synchronized (dockerLock) {
             if (docker != null) {
                 docker.close();
