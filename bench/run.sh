@@ -24,7 +24,11 @@
 # builds (once, cached by its inputs) multiarch-bench-jre:25-s390x (Debian forky,
 # openjdk-25-jre-headless) and uses it as the s390x JRE image of every figure (the floor, the
 # JUnit-alone baselines, the generated projects' multiarch.image.s390x), and adds an AOT cache
-# (JEP 483) to figure 1's lever; Maven-in-a-container baselines stay multiarch-bench-mvn:17-s390x.
+# (JEP 483) to figure 1's lever; Maven-in-a-container baselines stay multiarch-bench-mvn:17-s390x;
+# BENCH_JVM_ARGS (none) more runtime JVM options, to measure a flag as a lever: the harness and
+# the generated projects get them as multiarch.jvm.args (junit-platform.properties), and the
+# JUnit-alone baselines and figure 1's lever add them to the agent's JIT flags (so each ratio
+# compares like with like); the report names them.
 set -euo pipefail
 { # the whole script is one compound command: bash reads it completely before running it, so
   # editing this file during a run cannot change the run
@@ -37,6 +41,8 @@ SUITE_REPEATS=${BENCH_SUITE_REPEATS:-3}
 FIGURES=${BENCH_FIGURES-1 2 3 4 6}
 MATRIX_SEQUENTIAL=${BENCH_MATRIX_SEQUENTIAL:-1}
 JAVA_RELEASE=${BENCH_JAVA:-17}
+JVM_ARGS=${BENCH_JVM_ARGS:-}
+read -r -a JVM_ARGS_SPLIT <<<"$JVM_ARGS"   # (the baselines' java command lines)
 VERSION=$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
 JUNIT_VERSION=6.1.3
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -330,6 +336,7 @@ RUNTIME_JAVA=$(grep -m 1 'version' <<<"$RUNTIME_JAVA" || true)
 grep -q "version \"${JAVA_RELEASE}[.\"]" <<<"$RUNTIME_JAVA" \
     || die "${JRE_IMAGE[s390x]} runs $RUNTIME_JAVA, not Java $JAVA_RELEASE"
 meta runtime_image "${JRE_IMAGE[s390x]}"
+[ -z "$JVM_ARGS" ] || meta jvm_args "multiarch.jvm.args=$JVM_ARGS (BENCH_JVM_ARGS; the baselines add them to the agent's flags)"
 meta runtime_java "$RUNTIME_JAVA"
 log "s390x runtime: ${JRE_IMAGE[s390x]}: $RUNTIME_JAVA"
 RISCV=""; BUILD_WHY=""
@@ -453,6 +460,7 @@ gen_suite() {
             echo "junit.jupiter.execution.parallel.config.strategy=fixed"
             echo "junit.jupiter.execution.parallel.config.fixed.parallelism=$par"
         fi
+        [ -z "$JVM_ARGS" ] || echo "multiarch.jvm.args=$JVM_ARGS"
     } >"$dir/src/test/resources/junit-platform.properties"
 }
 
@@ -473,6 +481,7 @@ rm -rf "$H"; cp -r "$BENCH/harness" "$H"
 sed -i "s|^multiarch.image.s390x=.*|multiarch.image.s390x=${JRE_IMAGE[s390x]}|" "$H/src/test/resources/junit-platform.properties"
 grep -qx "multiarch.image.s390x=${JRE_IMAGE[s390x]}" "$H/src/test/resources/junit-platform.properties" \
     || die "cannot set the harness's multiarch.image.s390x"
+[ -z "$JVM_ARGS" ] || echo "multiarch.jvm.args=$JVM_ARGS" >>"$H/src/test/resources/junit-platform.properties"
 for variant in S390x Plain; do
     f="$H/src/test/java/bench/Empty200$variant.java"
     {
@@ -492,6 +501,35 @@ HCP=$H/target/test-classes:$(cat "$H/cp.txt")
 S=$WORK/suites
 gen_suite "$S/plain" bench-suite-plain s390x plain 0       # no annotation: native, and inside the s390x container
 gen_suite "$S/s390x" bench-suite-s390x s390x each 0        # figure 3's harness run = the s390x single run
+# figure 3b: a mixed project, the same five s390x classes after one native class of 4 s of
+# hashing (JUnit's ClassOrderer$ClassName puts it first), with and without the early start
+gen_suite "$S/mixed" bench-suite-mixed s390x each 0
+echo 'junit.jupiter.testclass.order.default=org.junit.jupiter.api.ClassOrderer$ClassName' \
+    >>"$S/mixed/src/test/resources/junit-platform.properties"
+cat >"$S/mixed/src/test/java/bench/suite/AaaNativeTest.java" <<'EOF'
+package bench.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.security.MessageDigest;
+import org.junit.jupiter.api.Test;
+
+/** The native class of the mixed project: about 4 s of one core's work, before the s390x classes. */
+class AaaNativeTest {
+    @Test
+    void hashes() throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[1 << 20];
+        long end = System.nanoTime() + 4_000_000_000L;
+        long rounds = 0;
+        while (System.nanoTime() < end) {
+            sha.update(block);
+            rounds++;
+        }
+        assertEquals(32, sha.digest().length, rounds + " rounds");
+    }
+}
+EOF
 for a in $ARCHES; do [ $a = s390x ] || gen_suite "$S/$a" "bench-suite-$a" "$a" each 0; done
 NCLASSES=$(( 5 * $(wc -w <<<"$ARCHES") ))
 PAR=${BENCH_MATRIX_PARALLELISM:-$NCLASSES}
@@ -589,14 +627,15 @@ mem_start() {
 }
 mem_stop() { kill "$MEM_PID" 2>/dev/null || true; wait "$MEM_PID" 2>/dev/null || true; }
 
-# mvn_suite NAME DIR: `mvn -o test` on the host from a clean target/, timed
+# mvn_suite NAME DIR [MVN ARGS...]: `mvn -o test` on the host from a clean target/, timed
 mvn_suite() {
     local name=$1 dir=$2 t0 rc=0
+    shift 2
     rm -rf "$dir/target"
     settle
-    log "figure: $name (mvn -o test in $dir)"
+    log "figure: $name (mvn -o test $* in $dir)"
     t0=$(now_ms)
-    (cd "$dir" && MAVEN_OPTS="$MVN_LOG_OPTS" mvn -o -B -ntp -Dmultiarch.cds.dir="$CDS_DIR" test) >"$RUN/suite/$name.log" 2>&1 || rc=$?
+    (cd "$dir" && MAVEN_OPTS="$MVN_LOG_OPTS" mvn -o -B -ntp -Dmultiarch.cds.dir="$CDS_DIR" "$@" test) >"$RUN/suite/$name.log" 2>&1 || rc=$?
     local s; s=$(secs "$t0" "$(now_ms)")
     record "$name" "$s" "$rc" "$t0"
     log "  $name: $s s (exit $rc)"
@@ -644,7 +683,7 @@ if [[ " $FIGURES " == *" 1 "* || " $FIGURES " == *" 2 "* || " $FIGURES " == *" 6
     fi
 fi
 if [[ " $FIGURES " == *" 3 "* || " $FIGURES " == *" 4 "* ]]; then
-    for a in $ARCHES; do
+    for a in $ARCHES $([[ " $FIGURES " == *" 3 "* ]] && echo mixed); do
         rm -rf "$S/$a/target"
         (cd "$S/$a" && mvn -o -B -ntp -q -Dmultiarch.cds.dir="$CDS_DIR" test >"$RUN/suite/prime-$a.log" 2>&1) \
             || log "  priming the $a suite failed (see $RUN/suite/prime-$a.log)"
@@ -742,7 +781,7 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
     # -XX:AOTMode=create; used with -XX:AOTCache, which the JVM refuses beside any -Xshare option).
     log "figure 1, breakdown: JUnit's first run in a fresh s390x JVM, without and with an AppCDS archive$(
         [ "$JAVA_RELEASE" = 25 ] && echo ', and with an AOT cache')"
-    JIT_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+    JIT_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC "${JVM_ARGS_SPLIT[@]}")
     AGENT_FLAGS=("${JIT_FLAGS[@]}" -Xshare:auto)
     rm -f "$RUN/cold/app.jsa" "$RUN/cold/app.aotconf" "$RUN/cold/app.aot"
     # JDK 17's AppCDS refuses a class path with a non-empty directory: the test classes go in a jar
@@ -796,7 +835,7 @@ if [[ " $FIGURES " == *" 2 "* ]]; then
     settle
     rc=0; t0=$(now_ms)
     docker_run --platform linux/s390x -v "$M2:$M2:ro" -v "$H:$H:ro" -v "$RUN/warm:$RUN/warm" "${JRE_IMAGE[s390x]}" \
-        java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp "$HCP" bench.Bench \
+        java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto "${JVM_ARGS_SPLIT[@]}" -cp "$HCP" bench.Bench \
         "$RUN/warm/remote.events.tsv" "$RUN/warm/remote.err.tsv" bench.ColdPlain bench.Empty200Plain bench.Empty200Plain \
         >"$RUN/warm/remote.log" 2>&1 || rc=$?
     record warm.remote.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
@@ -811,6 +850,8 @@ if [[ " $FIGURES " == *" 3 "* ]]; then
     mem_start suite.s390x
     mvn_suite suite.s390x "$S/s390x"               # the harness
     mem_stop
+    mvn_suite suite.mixed "$S/mixed"               # 3b: a mixed project, with the early start
+    mvn_suite suite.mixed.late "$S/mixed" -Dmultiarch.docker.early=false   # 3b: without it
     rm -rf "$S/plain/target"
     log "figure: suite.container (mvn -o test inside a linux/s390x container of $MVN_IMAGE)"
     settle

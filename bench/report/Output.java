@@ -50,7 +50,7 @@ final class Output {
         sb.append("Run: ").append(meta.getOrDefault("started", "?")).append(", commit ").append(meta.getOrDefault("commit", "?"))
                 .append(", benchmark took ").append(s(Double.parseDouble(meta.getOrDefault("duration_s", "NaN")))).append("\n");
         for (String k : List.of("WARNING", "WARNING (binfmt)", "host", "docker", "host_java", "host_maven", "runtime_image",
-                "runtime_java", "mvn_image",
+                "runtime_java", "jvm_args", "mvn_image",
                 "arches", "riscv64", "binfmt_at_start", "matrix_parallelism", "qemu_s390x")) {
             if (meta.containsKey(k)) {
                 sb.append("- ").append(k).append(": ").append(meta.get(k)).append("\n");

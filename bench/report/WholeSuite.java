@@ -52,5 +52,31 @@ final class WholeSuite {
         if (n != null && h != null) {
             out.p(f("\nThe harness adds %.1f s to the native build for 100 tests on s390x.", h[0] - n[0]));
         }
+        mixed(run, out);
+    }
+
+    /**
+     * Figure 3b: the mixed project (one native class of about 4 s of hashing, then the five s390x
+     * classes) with the early start of runtimes (suite.mixed) and without it (suite.mixed.late).
+     */
+    private static void mixed(RunData run, Output out) throws IOException {
+        double[] early = run.medianRun("suite.mixed"), late = run.medianRun("suite.mixed.late");
+        if (early == null || late == null) {
+            return;
+        }
+        boolean ok = early[1] == 0 && late[1] == 0;
+        int rounds = run.runs("suite.mixed");
+        out.row("3b. a mixed project: 1 native class (4 s of hashing), then the 100 s390x tests"
+                        + (rounds > 1 ? f(" (median of %d)", rounds) : ""),
+                s(early[0]) + (early[1] == 0 ? "" : " (FAILED)"),
+                "the same without the early start (-Dmultiarch.docker.early=false): " + s(late[0])
+                        + (late[1] == 0 ? "" : " (FAILED)"),
+                ok ? f("%.2fx faster", late[0] / early[0]) : "", "(none)", "");
+        out.h("Figure 3b: a mixed project, with and without the early start");
+        out.p(f("Runs, interleaved with figure 3's: early start %s; without it %s. The breakdowns below are of the"
+                + " last round.", list(run.okSeconds("suite.mixed")), list(run.okSeconds("suite.mixed.late"))));
+        MavenLog.breakdown(run, out, "with the early start (the runtime starts as the test plan does)", "suite.mixed");
+        MavenLog.breakdown(run, out, "without it (the runtime starts when the first s390x class needs it)",
+                "suite.mixed.late");
     }
 }

@@ -3,7 +3,9 @@ package io.github.multiarch.junit;
 import io.github.multiarch.junit.internal.arch.Architecture;
 import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.binfmt.Emulators;
+import io.github.multiarch.junit.internal.runtime.Classpath;
 import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
+import io.github.multiarch.junit.internal.runtime.Runtimes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -31,7 +33,8 @@ final class Configuration {
     /** This library's version, which tags the default bundle image. */
     static final String VERSION = readVersion();
 
-    private final ExtensionContext root;
+    /** The run's configuration parameters: JUnit's (system properties, then {@code junit-platform.properties}). */
+    private final java.util.function.Function<String, Optional<String>> params;
     private final String bundleImage;
     private final Emulators.Install install;
     private final Path cdsDir;
@@ -46,11 +49,11 @@ final class Configuration {
     /** JUnit's own {@code junit.jupiter.execution.parallel.enabled}, which the remote sessions must respect. */
     private final boolean parallelExecution;
 
-    private Configuration(ExtensionContext root) {
-        this.root = root;
-        this.bundleImage = root.getConfigurationParameter(BUNDLE_IMAGE).map(String::trim).filter(s -> !s.isEmpty())
+    private Configuration(java.util.function.Function<String, Optional<String>> params) {
+        this.params = params;
+        this.bundleImage = params.apply(BUNDLE_IMAGE).map(String::trim).filter(s -> !s.isEmpty())
                 .orElse("multiarch-qemu-bundle:" + VERSION);
-        String installValue = root.getConfigurationParameter(BINFMT_INSTALL).orElse("auto").trim();
+        String installValue = params.apply(BINFMT_INSTALL).orElse("auto").trim();
         try {
             this.install = Emulators.Install.valueOf(installValue.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -58,12 +61,12 @@ final class Configuration {
                     + " is not valid: use auto (register missing emulators), never (only check) or replace (also"
                     + " replace another tool's unusable entry).");
         }
-        String cds = root.getConfigurationParameter(CDS).orElse("true").trim().toLowerCase(Locale.ROOT);
+        String cds = params.apply(CDS).orElse("true").trim().toLowerCase(Locale.ROOT);
         if (!cds.equals("true") && !cds.equals("false")) {
             throw new ExtensionConfigurationException("Configuration parameter " + CDS + "=" + cds + " is not valid:"
                     + " use true (runtimes map a class-data archive of their jars, made once) or false.");
         }
-        String unavailable = root.getConfigurationParameter(Settings.UNAVAILABLE).orElse("fail").trim()
+        String unavailable = params.apply(Settings.UNAVAILABLE).orElse("fail").trim()
                 .toLowerCase(Locale.ROOT);
         if (!unavailable.equals("fail") && !unavailable.equals("skip")) {
             throw new ExtensionConfigurationException("Configuration parameter " + Settings.UNAVAILABLE + "="
@@ -71,14 +74,14 @@ final class Configuration {
                     + " skip (it is reported as aborted, with the reason).");
         }
         this.skipUnavailable = unavailable.equals("skip");
-        this.runsOn = root.getConfigurationParameter(Settings.RUNS_ON).map(Configuration::runsOn).orElse(java.util.List.of());
+        this.runsOn = params.apply(Settings.RUNS_ON).map(Configuration::runsOn).orElse(java.util.List.of());
         this.timeouts = new RemoteRuntime.Timeouts(
                 duration(Settings.START_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.start()),
                 duration(Settings.LIVENESS_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.liveness()));
-        this.keepAlive = keepAlive(root.getConfigurationParameter(Settings.KEEP_ALIVE).orElse(""));
-        this.parallelExecution = root.getConfigurationParameter("junit.jupiter.execution.parallel.enabled")
+        this.keepAlive = keepAlive(params.apply(Settings.KEEP_ALIVE).orElse(""));
+        this.parallelExecution = params.apply("junit.jupiter.execution.parallel.enabled")
                 .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
-        this.cdsDir = cds.equals("false") ? null : root.getConfigurationParameter(CDS_DIR)
+        this.cdsDir = cds.equals("false") ? null : params.apply(CDS_DIR)
                 .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of)
                 .orElseGet(Configuration::defaultCacheDir).toAbsolutePath();
     }
@@ -88,7 +91,7 @@ final class Configuration {
      * {@code ms}, {@code s}, {@code m} or {@code h} ({@code 90}, {@code 90 s}, {@code 10m}).
      */
     private Duration duration(String key, Duration fallback) {
-        Optional<String> value = root.getConfigurationParameter(key).map(String::trim).filter(s -> !s.isEmpty());
+        Optional<String> value = params.apply(key).map(String::trim).filter(s -> !s.isEmpty());
         if (value.isEmpty()) {
             return fallback;
         }
@@ -159,7 +162,23 @@ final class Configuration {
     @SuppressWarnings("deprecation") // getOrComputeIfAbsent: JUnit 5.13 and 5.14 have no computeIfAbsent
     static Configuration get(ExtensionContext context) {
         return context.getRoot().getStore(RunsOnExtension.NAMESPACE)
-                .getOrComputeIfAbsent(Configuration.class, k -> new Configuration(context.getRoot()), Configuration.class);
+                .getOrComputeIfAbsent(Configuration.class, k -> new Configuration(context.getRoot()::getConfigurationParameter),
+                        Configuration.class);
+    }
+
+    /**
+     * The configuration of a test plan's run, read from its parameters: the same values
+     * {@link #get} reads from an extension context of that run ({@link EarlyStart} starts
+     * runtimes with it before any class runs). Not cached.
+     */
+    static Configuration of(org.junit.platform.engine.ConfigurationParameters parameters) {
+        return new Configuration(parameters::get);
+    }
+
+    /** What a runtime of {@code arch} is made of in this run: image, JVM options, class path, .... */
+    Runtimes.Spec spec(Architecture arch, String trainingClass) {
+        return new Runtimes.Spec(arch, imageFor(arch), bundleImage(), install(), Classpath.current(), cdsDir(),
+                trainingClass, jvmArgs(), timeouts(), keepAlive());
     }
 
     /** The JVM image for {@code arch}. */
@@ -168,7 +187,7 @@ final class Configuration {
         String foundKey = null;
         for (String name : arch.names()) {
             String key = Settings.IMAGE_PREFIX + name;
-            Optional<String> value = root.getConfigurationParameter(key).map(String::trim).filter(s -> !s.isEmpty());
+            Optional<String> value = params.apply(key).map(String::trim).filter(s -> !s.isEmpty());
             if (value.isPresent()) {
                 if (found != null && !found.equals(value.get())) {
                     throw new ExtensionConfigurationException("Configuration parameters " + foundKey + "=" + found
@@ -181,7 +200,7 @@ final class Configuration {
         if (found != null) {
             return found;
         }
-        return root.getConfigurationParameter(IMAGE).map(String::trim).filter(s -> !s.isEmpty())
+        return params.apply(IMAGE).map(String::trim).filter(s -> !s.isEmpty())
                 .orElse("eclipse-temurin:" + Runtime.version().feature() + "-jre");
     }
 
@@ -280,7 +299,7 @@ final class Configuration {
      * @throws ExtensionConfigurationException when a quote in it is not closed
      */
     java.util.List<String> jvmArgs() {
-        String value = root.getConfigurationParameter(Settings.JVM_ARGS).orElse("");
+        String value = params.apply(Settings.JVM_ARGS).orElse("");
         try {
             return io.github.multiarch.junit.internal.runtime.Runtimes.jvmArgs(value);
         } catch (IllegalArgumentException e) {

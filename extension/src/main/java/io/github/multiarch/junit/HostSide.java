@@ -5,7 +5,6 @@ import io.github.multiarch.junit.internal.arch.Log;
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import io.github.multiarch.junit.internal.remote.Message;
 import io.github.multiarch.junit.internal.remote.TestKey;
-import io.github.multiarch.junit.internal.runtime.Classpath;
 import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
 import io.github.multiarch.junit.internal.runtime.Runtimes;
 import java.lang.reflect.Method;
@@ -266,10 +265,7 @@ final class HostSide implements RunsOnExtension.Side {
     /** The warm runtime of {@code arch}, from the launcher session's {@link Runtimes}. */
     @SuppressWarnings("deprecation") // getOrComputeIfAbsent: JUnit 5.13 and 5.14 have no computeIfAbsent
     private static RemoteRuntime runtime(ExtensionContext context, Architecture arch) {
-        Configuration config = Configuration.get(context);
-        Runtimes.Spec spec = new Runtimes.Spec(arch, config.imageFor(arch), config.bundleImage(), config.install(),
-                Classpath.current(), config.cdsDir(), ArchiveTraining.class.getName(), config.jvmArgs(),
-                config.timeouts(), config.keepAlive());
+        Runtimes.Spec spec = Configuration.get(context).spec(arch, ArchiveTraining.class.getName());
         Runtimes.RunChecks checks = context.getRoot().getStore(RunsOnExtension.NAMESPACE)
                 .getOrComputeIfAbsent(Runtimes.RunChecks.class, k -> new Runtimes.RunChecks(), Runtimes.RunChecks.class);
         return Trace.step("getting the " + arch + " JVM", () -> Runtimes.of(context).get(spec, checks));

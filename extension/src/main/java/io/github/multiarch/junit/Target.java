@@ -90,6 +90,12 @@ final class Target {
         return parse(declared(annotatedClass), annotatedClass.getName());
     }
 
+    /** The architectures a method's annotations name, in order; validated; empty when it has none. */
+    static List<Architecture> architectures(Method method) {
+        List<RunsOn> declared = declared(method);
+        return declared.isEmpty() ? List.of() : parse(declared, method.toString());
+    }
+
     /**
      * The {@link RunsOn} annotations of {@code element}, as written: a repeated one through its
      * container (every one, also one written twice), else a single one, direct or meta-present.
@@ -183,7 +189,7 @@ final class Target {
         return archs;
     }
 
-    private static Class<?> enclosingOfInner(Class<?> c) {
+    static Class<?> enclosingOfInner(Class<?> c) {
         return c.isMemberClass() && !Modifier.isStatic(c.getModifiers()) ? c.getEnclosingClass() : null;
     }
 
