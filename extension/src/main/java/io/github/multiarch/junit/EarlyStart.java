@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Disabled;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -90,8 +91,9 @@ public final class EarlyStart implements LauncherSessionListener {
             TestIdentifier id = todo.pop();
             todo.addAll(plan.getChildren(id));
             Class<?> type = classOf(id.getSource().orElse(null));
-            if (type == null || !seen.add(type)) {
-                continue;
+            if (type == null || !seen.add(type)
+                    || org.junit.platform.commons.support.AnnotationSupport.isAnnotated(type, Disabled.class)) {
+                continue; // (a class JUnit will not run needs no runtime)
             }
             try {
                 if (Target.isAnnotated(type)) {

@@ -101,7 +101,8 @@ class EarlyStartTest {
         assertThat(EarlyStart.architectures(plan, List.of(RISCV64))).containsExactlyInAnyOrder(
                 S390X, ARM64, PPC64LE, RISCV64);
         TestPlan nativeOnly = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(NativeFirst.class)).enableImplicitConfigurationParameters(false).build());
+                .selectors(selectClass(NativeFirst.class), selectClass(DisabledOnRiscv64.class))
+                .enableImplicitConfigurationParameters(false).build());
         assertThat(EarlyStart.architectures(nativeOnly, List.of())).isEmpty();
     }
 
@@ -142,6 +143,14 @@ class EarlyStartTest {
         @Test
         @RunsOn("arm64")
         void onArm64() {
+        }
+    }
+
+    @RunsOn("riscv64")
+    @org.junit.jupiter.api.Disabled("a class JUnit does not run needs no runtime")
+    public static class DisabledOnRiscv64 {
+        @Test
+        void never() {
         }
     }
 
