@@ -20,6 +20,8 @@ public final class TestKey {
 
     /** The node types that are tests (leaves) rather than containers. */
     private static final Set<String> TESTS = Set.of("method", "test-template-invocation", "test-factory");
+    private static final String ENGINE = "[engine:";
+    private static final String INVOCATION = "[class-template-invocation:#";
 
     private TestKey() {
     }
@@ -33,15 +35,57 @@ public final class TestKey {
         return normalize(context.getUniqueId());
     }
 
-    /** The key of a unique id given as text. */
+    /**
+     * The key of a unique id given as text: what follows the last engine segment that has a
+     * segment after it, with each class template invocation's index left out. (A segment's value
+     * has no ']' or '/': JUnit escapes them.) Plain string searches, no regular expressions or
+     * {@link UniqueId#parse}: this runs for every test and container in the emulated JVM, where a
+     * pattern compiled per call, or a unique id parsed, costs milliseconds until the JIT has
+     * compiled it.
+     */
     public static String normalize(String uniqueId) {
-        return uniqueId.replaceFirst("^.*\\[engine:[^\\]]*\\]/", "") // (a segment's value has no ']' : JUnit escapes it)
-                .replaceAll("\\[class-template-invocation:#\\d+\\]", "[class-template-invocation]");
+        String key = uniqueId;
+        for (int at = key.lastIndexOf(ENGINE); at >= 0; at = key.lastIndexOf(ENGINE, at - 1)) {
+            int close = key.indexOf(']', at);
+            if (close >= 0 && close + 1 < key.length() && key.charAt(close + 1) == '/') {
+                key = key.substring(close + 2);
+                break;
+            }
+        }
+        int at = key.indexOf(INVOCATION);
+        if (at < 0) {
+            return key;
+        }
+        StringBuilder normalized = new StringBuilder(key.length());
+        int copied = 0;
+        for (; at >= 0; at = key.indexOf(INVOCATION, at + 1)) {
+            int digits = at + INVOCATION.length();
+            int end = digits;
+            while (end < key.length() && key.charAt(end) >= '0' && key.charAt(end) <= '9') {
+                end++;
+            }
+            if (end > digits && end < key.length() && key.charAt(end) == ']') {
+                normalized.append(key, copied, at).append("[class-template-invocation]");
+                copied = end + 1;
+                at = end;
+            }
+        }
+        return normalized.append(key, copied, key.length()).toString();
+    }
+
+    /** The type of the last segment of {@code uniqueId} ({@code method} of {@code [class:A]/[method:b()]}). */
+    static String lastType(String uniqueId) {
+        int start = uniqueId.lastIndexOf("/[") + 1; // (0 for an engine's own id)
+        int colon = uniqueId.indexOf(':', start);
+        if (start >= uniqueId.length() || uniqueId.charAt(start) != '[' || colon < 0) {
+            return UniqueId.parse(uniqueId).getLastSegment().getType(); // (not JUnit's default format)
+        }
+        return uniqueId.substring(start + 1, colon);
     }
 
     /** Whether {@code context}'s node is a plain test method (not a template invocation or a factory). */
     public static boolean isPlainMethod(ExtensionContext context) {
-        return UniqueId.parse(context.getUniqueId()).getLastSegment().getType().equals("method");
+        return lastType(context.getUniqueId()).equals("method");
     }
 
     /**
@@ -49,6 +93,6 @@ public final class TestKey {
      * a test template, or a {@code @TestFactory} (whose dynamic tests then run with it).
      */
     public static boolean isTest(ExtensionContext context) {
-        return TESTS.contains(UniqueId.parse(context.getUniqueId()).getLastSegment().getType());
+        return TESTS.contains(lastType(context.getUniqueId()));
     }
 }
