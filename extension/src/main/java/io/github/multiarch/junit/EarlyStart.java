@@ -67,10 +67,10 @@ public final class EarlyStart implements LauncherSessionListener {
 
     /** Reads the architectures of {@code plan} and starts their runtimes, all in the background. */
     private static void startInBackground(TestPlan plan, NamespacedHierarchicalStore<Namespace> store) {
-        daemon("multiarch-early-start", () -> {
+        inBackground("multiarch-early-start", () -> {
             Configuration config = Configuration.of(plan.getConfigurationParameters());
             for (Architecture arch : architectures(plan, config.runsOnAll())) {
-                daemon("multiarch-early-start-" + arch.platform(), () -> Trace.step("starting the " + arch
+                inBackground("multiarch-early-start-" + arch.platform(), () -> Trace.step("starting the " + arch
                         + " JVM ahead of its first class", () -> Runtimes.of(store)
                         .get(config.spec(arch, ArchiveTraining.class.getName()), new Runtimes.RunChecks())));
             }
@@ -134,13 +134,18 @@ public final class EarlyStart implements LauncherSessionListener {
         return engine.equals(MatrixEngine.JUPITER) || engine.equals(MatrixEngine.ID);
     }
 
-    private static void daemon(String name, Runnable work) {
+    /**
+     * Runs {@code work}, which starts runtimes ahead of the tests that need them, in a daemon
+     * thread named {@code name} (also {@link HostSide}'s later runs of a matrix). A failure is
+     * not lost: the test that needs the runtime starts it again and reports what goes wrong.
+     */
+    static void inBackground(String name, Runnable work) {
         Thread t = new Thread(() -> {
             try {
                 work.run();
             } catch (RuntimeException e) {
-                Log.debug("Starting a runtime ahead of its class failed; the class that needs it starts it again and"
-                        + " reports the failure", e);
+                Log.debug("Starting a runtime ahead of the tests that need it failed; the first of them starts it"
+                        + " again and reports the failure", e);
             }
         }, name);
         t.setDaemon(true);

@@ -50,16 +50,7 @@ final class HostSide implements RunsOnExtension.Side {
     private static void prestart(ExtensionContext context, List<Architecture> archs) {
         ExtensionContext root = context.getRoot();
         for (Architecture arch : archs) {
-            Thread t = new Thread(() -> {
-                try {
-                    runtime(root, arch);
-                } catch (RuntimeException e) {
-                    Log.debug("Starting the " + arch + " runtime ahead of its run failed; the run that needs it starts it"
-                            + " again and reports the failure", e);
-                }
-            }, "multiarch-prestart-" + arch.platform());
-            t.setDaemon(true);
-            t.start();
+            EarlyStart.inBackground("multiarch-prestart-" + arch.platform(), () -> runtime(root, arch));
         }
     }
 
