@@ -48,6 +48,8 @@ final class Configuration {
     private final Duration keepAlive;
     /** JUnit's own {@code junit.jupiter.execution.parallel.enabled}, which the remote sessions must respect. */
     private final boolean parallelExecution;
+    /** {@code multiarch.runAhead}. */
+    private final boolean runAhead;
 
     private Configuration(java.util.function.Function<String, Optional<String>> params) {
         this.params = params;
@@ -74,6 +76,13 @@ final class Configuration {
                     + " skip (it is reported as aborted, with the reason).");
         }
         this.skipUnavailable = unavailable.equals("skip");
+        String runAhead = params.apply(Settings.RUN_AHEAD).orElse("false").trim().toLowerCase(Locale.ROOT);
+        if (!runAhead.equals("true") && !runAhead.equals("false")) {
+            throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUN_AHEAD + "=" + runAhead
+                    + " is not valid: use true (the remote JVM runs a class's plain tests without waiting for the host"
+                    + " to ask for each) or false (each waits, the default).");
+        }
+        this.runAhead = runAhead.equals("true");
         this.runsOn = params.apply(Settings.RUNS_ON).map(Configuration::runsOn).orElse(java.util.List.of());
         this.timeouts = new RemoteRuntime.Timeouts(
                 duration(Settings.START_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.start()),
@@ -281,6 +290,11 @@ final class Configuration {
     /** Whether JUnit runs tests in parallel in this run at all. */
     boolean parallelExecution() {
         return parallelExecution;
+    }
+
+    /** {@code multiarch.runAhead}: whether remote classes run their plain tests ahead of the host ({@link RunAhead}). */
+    boolean runAhead() {
+        return runAhead;
     }
 
     /** How long a remote JVM may take to start, and stay silent. */

@@ -32,7 +32,7 @@ import org.junit.platform.launcher.TestPlan;
  * class. The class that needs a runtime takes the one started here, or waits for its start to
  * end; a start that fails here is not lost: the class starts it again and reports what goes
  * wrong. Nothing happens in a runtime's own JVM; {@code -Dmultiarch.docker.early=false} switches
- * both off.
+ * both off. It also keeps the running test plan in the launcher session, for {@link RunAhead}.
  *
  * <p>Registered through {@code META-INF/services}; not API.
  *
@@ -45,7 +45,7 @@ public final class EarlyStart implements LauncherSessionListener {
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        if (Boolean.getBoolean("multiarch.agent") || !Boolean.parseBoolean(System.getProperty(SWITCH, "true"))) {
+        if (Boolean.getBoolean("multiarch.agent")) {
             return;
         }
         NamespacedHierarchicalStore<Namespace> store;
@@ -56,11 +56,22 @@ public final class EarlyStart implements LauncherSessionListener {
                     + " naming the version", tooOld);
             return;
         }
-        Runtimes.of(store).connectInBackground();
+        boolean early = Boolean.parseBoolean(System.getProperty(SWITCH, "true"));
+        if (early) {
+            Runtimes.of(store).connectInBackground();
+        }
         session.getLauncher().registerTestExecutionListeners(new TestExecutionListener() {
             @Override
             public void testPlanExecutionStarted(TestPlan plan) {
-                startInBackground(plan, store);
+                RunAhead.plan(store, plan); // (whatever the switch: the plan is what multiarch.runAhead may run)
+                if (early) {
+                    startInBackground(plan, store);
+                }
+            }
+
+            @Override
+            public void testPlanExecutionFinished(TestPlan plan) {
+                RunAhead.plan(store, null);
             }
         });
     }

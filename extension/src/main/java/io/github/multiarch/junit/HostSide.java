@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ClassTemplateInvocationContext;
@@ -249,8 +250,10 @@ final class HostSide implements RunsOnExtension.Side {
             scope = scope.getParent().orElseThrow(() -> new IllegalStateException("No context for " + target.key()));
         }
         ExtensionContext root = context.getRoot();
+        ExtensionContext owner = scope;
         return scope.getStore(RunsOnExtension.NAMESPACE).getOrComputeIfAbsent(target.key(),
-                k -> new RemoteSession(target, () -> runtime(root, target.architecture)), RemoteSession.class);
+                k -> new RemoteSession(target, () -> runtime(root, target.architecture),
+                        target.isMethodScope() ? Set.of() : RunAhead.tests(owner)), RemoteSession.class);
     }
 
     /** The warm runtime of {@code arch}, from the launcher session's {@link Runtimes}. */

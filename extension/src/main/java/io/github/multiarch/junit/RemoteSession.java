@@ -9,7 +9,12 @@ import io.github.multiarch.junit.internal.remote.RemoteThrowable;
 import io.github.multiarch.junit.internal.remote.ThrowableCodec;
 import io.github.multiarch.junit.internal.runtime.RemoteRuntime;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.opentest4j.TestAbortedException;
@@ -101,26 +106,38 @@ final class RemoteSession implements AutoCloseable {
     private final String selector;
     private final Map<String, String> params;
     private final Opener opener;
+    /** The tests the remote JVM may run without this session's Run ({@link RunAhead}): it waits for their results. */
+    private final Set<String> ahead;
+    /** The tests of {@link #ahead} the current session runs ahead: those the host had not asked for when it opened. */
+    private Set<String> aheadNow = Set.of();
+    /** The tests the host asked for: a session opened again runs none of them ahead. */
+    private final Set<String> asked = new HashSet<>();
+    /** Results (and report entries) of tests run ahead that came before the host asked for them. */
+    private final Map<String, Message.Result> early = new HashMap<>();
+    private final Map<String, List<Message.Report>> earlyReports = new HashMap<>();
     private Channel session;
     /** Whether {@link #session} was given up ({@link Channel#abandon}): the next test opens a new one. */
     private boolean abandoned;
     private boolean finished;
 
-    RemoteSession(Target target, Supplier<RemoteRuntime> runtimes) {
+    /** A session of {@code target}, whose remote JVM runs the tests of {@code ahead} without waiting for a Run. */
+    RemoteSession(Target target, Supplier<RemoteRuntime> runtimes, Set<String> ahead) {
         this(target.architecture, target.selector(), params(target),
-                (selector, params) -> new RuntimeChannel(runtimes.get().openSession(selector, params)));
+                (selector, params) -> new RuntimeChannel(runtimes.get().openSession(selector, params)), ahead);
     }
 
     /** A session of {@code selector} on {@code architecture}, opened (and opened again) with {@code opener}. */
     RemoteSession(Architecture architecture, String selector, Opener opener) {
-        this(architecture, selector, Map.of(Agent.ARCHITECTURE_PARAMETER, architecture.platform()), opener);
+        this(architecture, selector, Map.of(Agent.ARCHITECTURE_PARAMETER, architecture.platform()), opener, Set.of());
     }
 
-    private RemoteSession(Architecture architecture, String selector, Map<String, String> params, Opener opener) {
+    private RemoteSession(Architecture architecture, String selector, Map<String, String> params, Opener opener,
+                          Set<String> ahead) {
         this.architecture = architecture;
         this.selector = selector;
         this.params = params;
         this.opener = opener;
+        this.ahead = Set.copyOf(ahead);
     }
 
     /**
@@ -148,7 +165,16 @@ final class RemoteSession implements AutoCloseable {
         if (session != null && !abandoned) {
             session.forget(); // its runtime is gone: the class starts again in a fresh one
         }
-        session = opener.open(selector, params);
+        early.clear();
+        earlyReports.clear();
+        aheadNow = ahead.stream().filter(k -> !asked.contains(k)).collect(java.util.stream.Collectors.toSet());
+        Map<String, String> sessionParams = params;
+        if (!aheadNow.isEmpty()) {
+            sessionParams = new java.util.LinkedHashMap<>(params);
+            sessionParams.put(Agent.AHEAD_PARAMETER, ahead.stream().filter(aheadNow::contains)
+                    .collect(java.util.stream.Collectors.joining("\n")));
+        }
+        session = opener.open(selector, sessionParams);
         abandoned = false;
         finished = false;
         while (true) {
@@ -184,10 +210,17 @@ final class RemoteSession implements AutoCloseable {
         if (!live()) {
             open();
         }
+        asked.add(key);
+        boolean runAhead = aheadNow.contains(key);
+        if (runAhead && early.containsKey(key)) {
+            earlyReports.getOrDefault(key, List.of()).forEach(reports);
+            earlyReports.remove(key);
+            return result(early.remove(key));
+        }
         if (finished) {
             return new Result(Outcome.NOT_RUN, null, NO_OUTPUT, NO_OUTPUT);
         }
-        session.send(new Message.Run(session.id(), key));
+        session.send(new Message.Run(session.id(), key)); // (for a test run ahead: where the host is)
         while (true) {
             RemoteRuntime.Event event;
             try {
@@ -201,17 +234,26 @@ final class RemoteSession implements AutoCloseable {
                         + " JVM went away while running " + key + ". " + event.lost().getMessage(), event.lost());
             }
             Message message = event.message();
-            if (message instanceof Message.Report report) {
+            if (message instanceof Message.Report report && !report.key().equals(key)
+                    && aheadNow.contains(report.key())) {
+                earlyReports.computeIfAbsent(report.key(), k -> new ArrayList<>()).add(report); // (a test run ahead)
+            } else if (message instanceof Message.Report report) {
                 reports.accept(report);
             } else if (message instanceof Message.Dynamic dynamic) {
                 dynamics.accept(dynamic);
             } else if (message instanceof Message.Result result && result.key().equals(key)) {
-                return new Result(result.outcome(), decode(result.failure()), result.out(), result.err());
+                return result(result);
+            } else if (message instanceof Message.Result result && aheadNow.contains(result.key())) {
+                early.put(result.key(), result); // (a test run ahead, for when the host asks for it)
             } else if (message instanceof Message.Finished end) {
                 finished = true;
                 return endedWithoutResult(key, end);
             }
         }
+    }
+
+    private static Result result(Message.Result result) {
+        return new Result(result.outcome(), decode(result.failure()), result.out(), result.err());
     }
 
     /**

@@ -95,6 +95,19 @@ public final class Settings {
      */
     public static final String KEEP_ALIVE = "multiarch.keepAlive";
 
+    /**
+     * Let the remote JVM run a class's plain {@code @Test} methods one after the other without
+     * waiting for the host to ask for each: {@code multiarch.runAhead=true}. Only the methods the
+     * host's discovered test plan holds (its selection and filters apply), each reported on the
+     * host when the host reaches it, as before. The host's and the remote JVM's work then overlap,
+     * instead of taking turns. One difference: a test the host's own conditions disable but the
+     * remote JVM's enable (a condition on the architecture, say) still runs remotely, its outcome
+     * unreported, as the host reports it skipped. Default: {@code false}.
+     *
+     * @since 0.3.0
+     */
+    public static final String RUN_AHEAD = "multiarch.runAhead";
+
     private Settings() {
     }
 }

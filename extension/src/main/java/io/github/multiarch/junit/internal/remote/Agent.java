@@ -53,6 +53,12 @@ public final class Agent implements AgentSession.Outbox {
     /** Configuration parameter naming the architecture a session runs for (the run of a class template). */
     public static final String ARCHITECTURE_PARAMETER = "multiarch.agent.architecture";
 
+    /**
+     * Configuration parameter of a session: the keys ({@link TestKey}) of the tests it runs
+     * without waiting for the host's Run ({@code multiarch.runAhead}), one per line.
+     */
+    public static final String AHEAD_PARAMETER = "multiarch.agent.ahead";
+
     /** The line the agent prints when it is ready for the host to connect. */
     public static final String LISTENING = "multiarch-agent listening";
 

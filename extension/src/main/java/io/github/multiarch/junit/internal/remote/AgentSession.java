@@ -2,9 +2,12 @@ package io.github.multiarch.junit.internal.remote;
 
 import io.github.multiarch.junit.internal.arch.MultiarchException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -89,7 +92,24 @@ public final class AgentSession implements TestExecutionListener, Runnable {
      */
     private final Map<String, String> passedBy = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * The tests this session runs without waiting for the host's Run ({@link Agent#AHEAD_PARAMETER}):
+     * the host asks for none of them, and waits for its result instead.
+     */
+    private final Set<String> ahead;
+    /**
+     * The key of the class whose plain tests {@link #ahead} names, all of them the host's plan
+     * holds: another plain test of that class is one the host's selection or filters left out.
+     */
+    private final String aheadParent;
+    /** The tests of {@link #ahead} whose result is not sent yet: answered by the session itself when its run ends. */
+    private final Set<String> aheadLeft = ConcurrentHashMap.newKeySet();
+
     AgentSession(int id, String selector, Map<String, String> params, Outbox outbox, boolean gated) {
+        String aheadKeys = params.getOrDefault(Agent.AHEAD_PARAMETER, "");
+        this.ahead = aheadKeys.isEmpty() ? Set.of() : Set.of(aheadKeys.split("\n"));
+        this.aheadLeft.addAll(ahead);
+        this.aheadParent = ahead.stream().findAny().map(AgentSession::parent).orElse(null);
         this.gated = gated;
         this.id = id;
         this.selector = selector;
@@ -107,7 +127,7 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     synchronized void command(Message command) {
         if (!finished) {
             commands.add(command);
-        } else if (command instanceof Message.Run run) {
+        } else if (command instanceof Message.Run run && !ahead.contains(run.key())) {
             unreached(run.key());
         }
     }
@@ -183,6 +203,19 @@ public final class AgentSession implements TestExecutionListener, Runnable {
             buffers.drain();
             return ConditionEvaluationResult.enabled("training run");
         }
+        if (ahead.contains(key)) {
+            if (pending instanceof Message.End || commands.contains(new Message.End(id))) {
+                ended = true;
+                return ConditionEvaluationResult.disabled("the host runs no more tests of this class");
+            }
+            currentId = context.getUniqueId();
+            buffers.drain();
+            return ConditionEvaluationResult.enabled("run ahead of the host (multiarch.runAhead)");
+        }
+        if (aheadParent != null && TestKey.isPlainMethodId(context.getUniqueId()) && aheadParent.equals(parent(key))) {
+            // (the host asks for none: the remote run has the whole class, the host only what it selected)
+            return ConditionEvaluationResult.disabled("not in the host's test plan");
+        }
         if (!awaitCommand()) {
             return ConditionEvaluationResult.disabled("interrupted");
         }
@@ -206,6 +239,11 @@ public final class AgentSession implements TestExecutionListener, Runnable {
         }
         passedBy.put(key, asked);
         return ConditionEvaluationResult.disabled("not run on the host");
+    }
+
+    /** The key of the node above the one of {@code key} ({@code [class:A]} of {@code [class:A]/[method:b()]}). */
+    private static String parent(String key) {
+        return key.substring(0, Math.max(0, key.lastIndexOf("/[")));
     }
 
     @Override
@@ -233,6 +271,14 @@ public final class AgentSession implements TestExecutionListener, Runnable {
             return;
         }
         readyOnce(); // the host waits for it before it asks for any test
+        for (String test : ahead) { // (the host asks for none of these: it waits for their results)
+            if (aheadLeft.contains(test) && (test.equals(key) || test.startsWith(key + "/"))) {
+                send(skipped(test, reason));
+            }
+        }
+        if (ahead.contains(key)) {
+            return;
+        }
         while (!ended && awaitCommand()) {
             if (!(pending instanceof Message.Run run) || !(run.key().equals(key) || run.key().startsWith(key + "/"))) {
                 return; // the host asks for a later test (or ends): kept for the gate
@@ -247,7 +293,7 @@ public final class AgentSession implements TestExecutionListener, Runnable {
      * (and the session ended) if this thread is interrupted meanwhile.
      */
     private boolean awaitCommand() {
-        if (pending == null) {
+        while (pending == null || isStale(pending)) {
             try {
                 pending = commands.take();
             } catch (InterruptedException e) {
@@ -257,6 +303,16 @@ public final class AgentSession implements TestExecutionListener, Runnable {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether {@code command} is a Run for a test this session ran ahead and answered already. The
+     * host sends a Run for each test it reaches, also for those run ahead: it marks where the host
+     * is (a test waiting for its Run before one the host reached is one the host does not run), and
+     * is dropped once that test is answered.
+     */
+    private boolean isStale(Message command) {
+        return command instanceof Message.Run run && ahead.contains(run.key()) && !aheadLeft.contains(run.key());
     }
 
     /** Tells the host, once, that the remote class is set up and waits for its commands. */
@@ -302,17 +358,22 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     private void finish() {
         // (no Ready if no test was reached: Finished tells the host's open() what happened, e.g. a failed @BeforeAll;
         // after an unrecoverable error, Finished says so at once, for the test the host is waiting for)
+        if (gated && unrecoverable == null) {
+            for (String test : List.copyOf(aheadLeft)) { // (the host may wait for any of them; it sends no Run)
+                unreached(test);
+            }
+        }
         if (gated && readySent && unrecoverable == null) {
             answerUntilEnd();
         }
-        if (pending instanceof Message.Run run) {
+        if (pending instanceof Message.Run run && !ahead.contains(run.key())) {
             unreached(run.key());
         }
         synchronized (this) {
             finished = true;
             Message m;
             while ((m = commands.poll()) != null) {
-                if (m instanceof Message.Run run) {
+                if (m instanceof Message.Run run && !ahead.contains(run.key())) { // (those: answered by now, or by FINISHED)
                     unreached(run.key());
                 }
             }
@@ -333,7 +394,9 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     private void answerUntilEnd() {
         while (!ended && awaitCommand()) {
             if (pending instanceof Message.Run run) {
-                unreached(run.key());
+                if (!ahead.contains(run.key())) {
+                    unreached(run.key());
+                }
             } else {
                 ended = true;
             }
@@ -379,6 +442,9 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     }
 
     private void send(Message message) {
+        if (message instanceof Message.Result result) {
+            aheadLeft.remove(result.key());
+        }
         outbox.send(message);
     }
 

@@ -85,7 +85,12 @@ public final class TestKey {
 
     /** Whether {@code context}'s node is a plain test method (not a template invocation or a factory). */
     public static boolean isPlainMethod(ExtensionContext context) {
-        return lastType(context.getUniqueId()).equals("method");
+        return isPlainMethodId(context.getUniqueId());
+    }
+
+    /** Whether the node of {@code uniqueId} is a plain test method (not a template invocation or a factory). */
+    public static boolean isPlainMethodId(String uniqueId) {
+        return lastType(uniqueId).equals("method");
     }
 
     /**
