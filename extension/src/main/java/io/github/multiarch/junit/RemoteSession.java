@@ -106,7 +106,10 @@ final class RemoteSession implements AutoCloseable {
     private final String selector;
     private final Map<String, String> params;
     private final Opener opener;
-    /** The tests the remote JVM may run without this session's Run ({@link RunAhead}): it waits for their results. */
+    /**
+     * The tests the remote JVM may run without waiting for this session's Run ({@link RunAhead}):
+     * their Run only marks where the host is, and their results may come before it.
+     */
     private final Set<String> ahead;
     /** The tests of {@link #ahead} the current session runs ahead: those the host had not asked for when it opened. */
     private Set<String> aheadNow = Set.of();
@@ -171,8 +174,7 @@ final class RemoteSession implements AutoCloseable {
         Map<String, String> sessionParams = params;
         if (!aheadNow.isEmpty()) {
             sessionParams = new java.util.LinkedHashMap<>(params);
-            sessionParams.put(Agent.AHEAD_PARAMETER, ahead.stream().filter(aheadNow::contains)
-                    .collect(java.util.stream.Collectors.joining("\n")));
+            sessionParams.put(Agent.AHEAD_PARAMETER, String.join("\n", aheadNow));
         }
         session = opener.open(selector, sessionParams);
         abandoned = false;

@@ -93,8 +93,9 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     private final Map<String, String> passedBy = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * The tests this session runs without waiting for the host's Run ({@link Agent#AHEAD_PARAMETER}):
-     * the host asks for none of them, and waits for its result instead.
+     * The tests this session runs without waiting for the host's Run ({@link Agent#AHEAD_PARAMETER}).
+     * The host still sends a Run for each, as a marker of where it is ({@link #isMarker}); the
+     * session answers each of them once, whatever Runs come.
      */
     private final Set<String> ahead;
     /**
@@ -127,7 +128,7 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     synchronized void command(Message command) {
         if (!finished) {
             commands.add(command);
-        } else if (command instanceof Message.Run run && !ahead.contains(run.key())) {
+        } else if (command instanceof Message.Run run && !isMarker(run)) {
             unreached(run.key());
         }
     }
@@ -271,7 +272,7 @@ public final class AgentSession implements TestExecutionListener, Runnable {
             return;
         }
         readyOnce(); // the host waits for it before it asks for any test
-        for (String test : ahead) { // (the host asks for none of these: it waits for their results)
+        for (String test : ahead) { // (answered here: a Run for them is only a marker)
             if (aheadLeft.contains(test) && (test.equals(key) || test.startsWith(key + "/"))) {
                 send(skipped(test, reason));
             }
@@ -312,7 +313,12 @@ public final class AgentSession implements TestExecutionListener, Runnable {
      * is dropped once that test is answered.
      */
     private boolean isStale(Message command) {
-        return command instanceof Message.Run run && ahead.contains(run.key()) && !aheadLeft.contains(run.key());
+        return command instanceof Message.Run run && isMarker(run) && !aheadLeft.contains(run.key());
+    }
+
+    /** Whether {@code run} is for a test of {@link #ahead}: a marker of where the host is, never answered as such. */
+    private boolean isMarker(Message.Run run) {
+        return ahead.contains(run.key());
     }
 
     /** Tells the host, once, that the remote class is set up and waits for its commands. */
@@ -359,21 +365,21 @@ public final class AgentSession implements TestExecutionListener, Runnable {
         // (no Ready if no test was reached: Finished tells the host's open() what happened, e.g. a failed @BeforeAll;
         // after an unrecoverable error, Finished says so at once, for the test the host is waiting for)
         if (gated && unrecoverable == null) {
-            for (String test : List.copyOf(aheadLeft)) { // (the host may wait for any of them; it sends no Run)
+            for (String test : List.copyOf(aheadLeft)) { // (the host may wait for any of them; their Runs are markers)
                 unreached(test);
             }
         }
         if (gated && readySent && unrecoverable == null) {
             answerUntilEnd();
         }
-        if (pending instanceof Message.Run run && !ahead.contains(run.key())) {
+        if (pending instanceof Message.Run run && !isMarker(run)) {
             unreached(run.key());
         }
         synchronized (this) {
             finished = true;
             Message m;
             while ((m = commands.poll()) != null) {
-                if (m instanceof Message.Run run && !ahead.contains(run.key())) { // (those: answered by now, or by FINISHED)
+                if (m instanceof Message.Run run && !isMarker(run)) { // (markers: answered by now, or by FINISHED)
                     unreached(run.key());
                 }
             }
@@ -394,7 +400,7 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     private void answerUntilEnd() {
         while (!ended && awaitCommand()) {
             if (pending instanceof Message.Run run) {
-                if (!ahead.contains(run.key())) {
+                if (!isMarker(run)) {
                     unreached(run.key());
                 }
             } else {
