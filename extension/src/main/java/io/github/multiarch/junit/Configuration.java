@@ -50,6 +50,8 @@ final class Configuration {
     private final boolean parallelExecution;
     /** {@code multiarch.runAhead}. */
     private final boolean runAhead;
+    /** {@code multiarch.discoverAhead}. */
+    private final boolean discoverAhead;
 
     private Configuration(java.util.function.Function<String, Optional<String>> params) {
         this.params = params;
@@ -83,6 +85,13 @@ final class Configuration {
                     + " to ask for each) or false (each waits, the default).");
         }
         this.runAhead = runAhead.equals("true");
+        String discoverAhead = params.apply(Settings.DISCOVER_AHEAD).orElse("true").trim().toLowerCase(Locale.ROOT);
+        if (!discoverAhead.equals("true") && !discoverAhead.equals("false")) {
+            throw new ExtensionConfigurationException("Configuration parameter " + Settings.DISCOVER_AHEAD + "="
+                    + discoverAhead + " is not valid: use true (the remote JVM discovers the next class while the"
+                    + " current one runs, the default) or false (each class is discovered when it starts).");
+        }
+        this.discoverAhead = discoverAhead.equals("true");
         this.runsOn = params.apply(Settings.RUNS_ON).map(Configuration::runsOn).orElse(java.util.List.of());
         this.timeouts = new RemoteRuntime.Timeouts(
                 duration(Settings.START_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.start()),
@@ -295,6 +304,11 @@ final class Configuration {
     /** {@code multiarch.runAhead}: whether remote classes run their plain tests ahead of the host ({@link RunAhead}). */
     boolean runAhead() {
         return runAhead;
+    }
+
+    /** {@code multiarch.discoverAhead}: whether the remote JVM discovers the next class ahead of it ({@link NextClass}). */
+    boolean discoverAhead() {
+        return discoverAhead;
     }
 
     /** How long a remote JVM may take to start, and stay silent. */

@@ -64,7 +64,9 @@ final class HostSide implements RunsOnExtension.Side {
             explainSetting(context, target.get());
             long t0 = System.nanoTime();
             try {
-                session(context, target.get()).open();
+                RemoteSession session = session(context, target.get());
+                session.open();
+                NextClass.after(context, target.get()).ifPresent(session::prepare);
             } catch (MultiarchException.Unavailable e) {
                 throw unavailable(context, target.get(), e);
             } catch (Exception | Error e) {

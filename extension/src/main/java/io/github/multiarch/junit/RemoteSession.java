@@ -80,8 +80,15 @@ final class RemoteSession implements AutoCloseable {
         /** The next message of this session, or the news that its runtime is gone. */
         RemoteRuntime.Event next() throws InterruptedException;
 
+        /** What {@link #next} would return if it has come already, else {@code null} (without waiting). */
+        RemoteRuntime.Event poll();
+
         /** Whether the runtime of this session still runs. */
         boolean isAlive();
+
+        /** Tells the runtime of this session which class comes next ({@link Message.Prepare}); nothing is answered. */
+        default void prepare(Message.Prepare next) {
+        }
 
         /**
          * Gives this session up (a host timeout, an error JUnit does not recover from): its
@@ -108,7 +115,8 @@ final class RemoteSession implements AutoCloseable {
     private final Opener opener;
     /**
      * The tests the remote JVM may run without waiting for this session's Run ({@link RunAhead}):
-     * their Run only marks where the host is, and their results may come before it.
+     * their results may come before the host asks for them, and a Run is sent only for one whose
+     * result has not come when the host reaches it, as a marker of where the host is.
      */
     private final Set<String> ahead;
     /** The tests of {@link #ahead} the current session runs ahead: those the host had not asked for when it opened. */
@@ -119,6 +127,8 @@ final class RemoteSession implements AutoCloseable {
     private final Map<String, Message.Result> early = new HashMap<>();
     private final Map<String, List<Message.Report>> earlyReports = new HashMap<>();
     private Channel session;
+    /** An event of {@link #session} taken by {@link #takeArrived} that is not a test run ahead's: the next one read. */
+    private RemoteRuntime.Event held;
     /** Whether {@link #session} was given up ({@link Channel#abandon}): the next test opens a new one. */
     private boolean abandoned;
     private boolean finished;
@@ -131,7 +141,12 @@ final class RemoteSession implements AutoCloseable {
 
     /** A session of {@code selector} on {@code architecture}, opened (and opened again) with {@code opener}. */
     RemoteSession(Architecture architecture, String selector, Opener opener) {
-        this(architecture, selector, Map.of(Agent.ARCHITECTURE_PARAMETER, architecture.platform()), opener, Set.of());
+        this(architecture, selector, opener, Set.of());
+    }
+
+    /** As {@link #RemoteSession(Architecture, String, Opener)}, running the tests of {@code ahead} without waiting for a Run. */
+    RemoteSession(Architecture architecture, String selector, Opener opener, Set<String> ahead) {
+        this(architecture, selector, Map.of(Agent.ARCHITECTURE_PARAMETER, architecture.platform()), opener, ahead);
     }
 
     private RemoteSession(Architecture architecture, String selector, Map<String, String> params, Opener opener,
@@ -150,7 +165,7 @@ final class RemoteSession implements AutoCloseable {
      * annotation that brings the extension along), auto-detection of this extension alone, so the
      * remote run has its gate.
      */
-    private static Map<String, String> params(Target target) {
+    static Map<String, String> params(Target target) {
         Map<String, String> params = new java.util.LinkedHashMap<>(target.hostOrder());
         params.put(Agent.ARCHITECTURE_PARAMETER, target.architecture.platform());
         if (target.bySetting) {
@@ -170,6 +185,7 @@ final class RemoteSession implements AutoCloseable {
         }
         early.clear();
         earlyReports.clear();
+        held = null;
         aheadNow = ahead.stream().filter(k -> !asked.contains(k)).collect(java.util.stream.Collectors.toSet());
         Map<String, String> sessionParams = params;
         if (!aheadNow.isEmpty()) {
@@ -200,6 +216,17 @@ final class RemoteSession implements AutoCloseable {
     }
 
     /**
+     * Has the runtime of this (open) session discover {@code next}, the class the host's run
+     * reaches after this one ({@link NextClass}), while this one runs: its session then starts
+     * with its test plan made. Nothing happens if this session is not live.
+     */
+    synchronized void prepare(Target next) {
+        if (live()) {
+            session.prepare(new Message.Prepare(next.selector(), params(next)));
+        }
+    }
+
+    /**
      * Runs one test remotely and returns what the remote JVM said of it; what comes while it runs
      * goes to {@code reports} (its TestReporter entries) and {@code dynamics} (the dynamic tests of
      * a factory). If this thread is interrupted meanwhile (the host's {@code @Timeout}), the session
@@ -214,19 +241,24 @@ final class RemoteSession implements AutoCloseable {
         }
         asked.add(key);
         boolean runAhead = aheadNow.contains(key);
-        if (runAhead && early.containsKey(key)) {
-            earlyReports.getOrDefault(key, List.of()).forEach(reports);
-            earlyReports.remove(key);
-            return result(early.remove(key));
+        if (runAhead) {
+            takeArrived();
+            List<Message.Report> before = earlyReports.remove(key);
+            if (before != null) {
+                before.forEach(reports);
+            }
+            if (early.containsKey(key)) {
+                return result(early.remove(key));
+            }
         }
         if (finished) {
             return new Result(Outcome.NOT_RUN, null, NO_OUTPUT, NO_OUTPUT);
         }
-        session.send(new Message.Run(session.id(), key)); // (for a test run ahead: where the host is)
+        session.send(new Message.Run(session.id(), key)); // (for a test run ahead, not answered yet: where the host is)
         while (true) {
             RemoteRuntime.Event event;
             try {
-                event = session.next();
+                event = next(session);
             } catch (InterruptedException e) {
                 abandon(session);
                 throw e;
@@ -236,22 +268,61 @@ final class RemoteSession implements AutoCloseable {
                         + " JVM went away while running " + key + ". " + event.lost().getMessage(), event.lost());
             }
             Message message = event.message();
-            if (message instanceof Message.Report report && !report.key().equals(key)
-                    && aheadNow.contains(report.key())) {
-                earlyReports.computeIfAbsent(report.key(), k -> new ArrayList<>()).add(report); // (a test run ahead)
+            if (message instanceof Message.Report report && report.key().equals(key)) {
+                reports.accept(report);
+            } else if (message instanceof Message.Result result && result.key().equals(key)) {
+                return result(result);
+            } else if (keepEarly(message)) {
+                continue; // (a test run ahead, for when the host asks for it)
             } else if (message instanceof Message.Report report) {
                 reports.accept(report);
             } else if (message instanceof Message.Dynamic dynamic) {
                 dynamics.accept(dynamic);
-            } else if (message instanceof Message.Result result && result.key().equals(key)) {
-                return result(result);
-            } else if (message instanceof Message.Result result && aheadNow.contains(result.key())) {
-                early.put(result.key(), result); // (a test run ahead, for when the host asks for it)
             } else if (message instanceof Message.Finished end) {
                 finished = true;
                 return endedWithoutResult(key, end);
             }
         }
+    }
+
+    /**
+     * Keeps the results and report entries of tests run ahead that have come already, without
+     * waiting: a test whose result is there needs no Run, so the host sends none (the remote run
+     * is past it). The first other event is {@link #held} for the next read.
+     */
+    private void takeArrived() {
+        while (held == null) {
+            RemoteRuntime.Event event = session.poll();
+            if (event == null) {
+                return;
+            }
+            if (event.lost() != null || !keepEarly(event.message())) {
+                held = event;
+            }
+        }
+    }
+
+    /** Keeps {@code message} if it is a result or report entry of a test run ahead the host has not asked for yet. */
+    private boolean keepEarly(Message message) {
+        if (message instanceof Message.Result result && aheadNow.contains(result.key())) {
+            early.put(result.key(), result);
+            return true;
+        }
+        if (message instanceof Message.Report report && aheadNow.contains(report.key())) {
+            earlyReports.computeIfAbsent(report.key(), k -> new ArrayList<>()).add(report);
+            return true;
+        }
+        return false;
+    }
+
+    /** The next event of {@code channel}, the current session's: the one {@link #held}, if any. */
+    private RemoteRuntime.Event next(Channel channel) throws InterruptedException {
+        RemoteRuntime.Event event = held;
+        if (event != null) {
+            held = null;
+            return event;
+        }
+        return channel.next();
     }
 
     private static Result result(Message.Result result) {
@@ -288,7 +359,7 @@ final class RemoteSession implements AutoCloseable {
             }
             s.send(new Message.End(s.id()));
             while (true) {
-                RemoteRuntime.Event event = s.next();
+                RemoteRuntime.Event event = next(s);
                 if (event.lost() != null) {
                     throw event.lost();
                 }
@@ -386,8 +457,18 @@ final class RemoteSession implements AutoCloseable {
         }
 
         @Override
+        public RemoteRuntime.Event poll() {
+            return session.poll();
+        }
+
+        @Override
         public boolean isAlive() {
             return session.runtime().isAlive();
+        }
+
+        @Override
+        public void prepare(Message.Prepare next) {
+            session.runtime().prepare(next);
         }
 
         @Override

@@ -38,6 +38,12 @@ final class RunAhead {
         }
     }
 
+    /** The host's test plan while it runs, as {@link #plan(NamespacedHierarchicalStore, TestPlan)} kept it; else {@code null}. */
+    static TestPlan plan(ExtensionContext context) {
+        return context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION,
+                ExtensionContext.Namespace.create(NAMESPACE)).get(TestPlan.class, TestPlan.class);
+    }
+
     /**
      * The keys ({@link TestKey}) of the tests of {@code scope}, the context of a remote class,
      * that its remote JVM may run ahead; empty when {@code multiarch.runAhead} is off or there is
@@ -47,8 +53,7 @@ final class RunAhead {
         if (!Configuration.get(scope).runAhead()) {
             return Set.of();
         }
-        TestPlan plan = scope.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION,
-                ExtensionContext.Namespace.create(NAMESPACE)).get(TestPlan.class, TestPlan.class);
+        TestPlan plan = plan(scope);
         if (plan == null) {
             return Set.of();
         }

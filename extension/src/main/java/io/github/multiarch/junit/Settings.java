@@ -108,6 +108,18 @@ public final class Settings {
      */
     public static final String RUN_AHEAD = "multiarch.runAhead";
 
+    /**
+     * Let the remote JVM discover the class the host's run reaches next while the current one runs,
+     * so its session starts with its test plan made: {@code multiarch.discoverAhead=false} turns it
+     * off. Only a top-level class that runs on the same architecture right after the current one,
+     * in a run without parallel classes; discovery has no side effects beyond JUnit's own (no class
+     * is initialized), and a class the run does not reach after all is discarded. Default:
+     * {@code true}.
+     *
+     * @since 0.3.0
+     */
+    public static final String DISCOVER_AHEAD = "multiarch.discoverAhead";
+
     private Settings() {
     }
 }

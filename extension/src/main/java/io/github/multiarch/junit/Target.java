@@ -80,6 +80,24 @@ final class Target {
         return Optional.empty();
     }
 
+    /**
+     * The target of a class the host's run has not reached yet ({@link NextClass}), read as
+     * {@link #of} would read it then: its own single {@link RunsOn}, else, when it names none,
+     * the {@code multiarch.runsOn} setting; empty for a matrix class or one that runs here.
+     * {@code context} is the current class's: the run's configuration.
+     */
+    static Optional<Target> ofClass(Class<?> testClass, ExtensionContext context) {
+        if (isMatrix(testClass)) {
+            return Optional.empty();
+        }
+        if (isAnnotated(testClass)) {
+            return Optional.of(new Target(architectures(testClass).get(0), testClass, null, false, context));
+        }
+        List<Architecture> setting = Configuration.get(context).runsOnAll(); // (several: the matrix engine's classes)
+        return setting.size() == 1 ? Optional.of(new Target(setting.get(0), testClass, null, true, context))
+                : Optional.empty();
+    }
+
     /** Where a class template invocation records its architecture, in its context's store. */
     static String invocationKey(Class<?> annotatedClass) {
         return "architecture:" + annotatedClass.getName();

@@ -81,7 +81,8 @@ class EarlyStartTest {
         assertThat(jvms).as("the s390x class ran in the container started before it").hasSize(1);
         assertThat(seenByNative.get(0)).startsWith(jvms.get(0));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1))
-                .untilAsserted(() -> assertThat(runtimes()).as("the session's runtime removed with it").isEqualTo(before));
+                .untilAsserted(() -> assertThat(runtimes()).as("the session's runtime removed with it (other tests'"
+                        + " runtimes may end meanwhile)").isSubsetOf(before).noneMatch(id -> id.startsWith(jvms.get(0))));
     }
 
     @Test

@@ -100,6 +100,54 @@ class RemoteSessionTest {
     }
 
     @Test
+    void testsRunAheadWhoseResultsHaveComeAreTakenWithoutARunAndTheirReportEntriesKept() throws Throwable {
+        RemoteSession ahead = aheadSession(FIRST, SECOND, THIRD);
+        Scripted only = script(ready(), report(FIRST, "one"), result(FIRST, Outcome.SUCCESSFUL),
+                report(SECOND, "two"), result(SECOND, Outcome.FAILED), WAIT, report(THIRD, "three"),
+                result(THIRD, Outcome.SUCCESSFUL), finished());
+        List<String> entries = new ArrayList<>();
+
+        RemoteSession.Result first = ahead.run(FIRST, report -> entries.add(report.entries().get("k")), dynamic -> { });
+        RemoteSession.Result second = ahead.run(SECOND, report -> entries.add(report.entries().get("k")), dynamic -> { });
+        RemoteSession.Result third = ahead.run(THIRD, report -> entries.add(report.entries().get("k")), dynamic -> { });
+        ahead.close();
+
+        assertThat(List.of(first.outcome(), second.outcome(), third.outcome()))
+                .containsExactly(Outcome.SUCCESSFUL, Outcome.FAILED, Outcome.SUCCESSFUL);
+        assertThat(entries).containsExactly("one", "two", "three");
+        assertThat(only.sentRuns()).as("a Run only for the test whose result had not come: where the host is")
+                .containsExactly(THIRD);
+    }
+
+    @Test
+    void aReportEntryOfATestRunAheadThatCameBeforeItsResultIsNotLost() throws Throwable {
+        RemoteSession ahead = aheadSession(FIRST, SECOND);
+        Scripted only = script(ready(), result(FIRST, Outcome.SUCCESSFUL), report(SECOND, "early"), WAIT,
+                report(SECOND, "late"), result(SECOND, Outcome.SUCCESSFUL), finished());
+        List<String> entries = new ArrayList<>();
+
+        ahead.run(FIRST, report -> entries.add("first: " + report.entries().get("k")), dynamic -> { });
+        RemoteSession.Result second = ahead.run(SECOND, report -> entries.add(report.entries().get("k")), dynamic -> { });
+        ahead.close();
+
+        assertThat(second.outcome()).isEqualTo(Outcome.SUCCESSFUL);
+        assertThat(entries).containsExactly("early", "late");
+        assertThat(only.sentRuns()).containsExactly(SECOND);
+    }
+
+    @Test
+    void aFinishedThatCameWithTheResultsOfTestsRunAheadIsReadOnceWhenTheSessionCloses() throws Throwable {
+        RemoteSession ahead = aheadSession(FIRST);
+        Scripted only = script(ready(), result(FIRST, Outcome.SUCCESSFUL), finished());
+
+        assertThat(ahead.run(FIRST, report -> { }, dynamic -> { }).outcome()).isEqualTo(Outcome.SUCCESSFUL);
+        ahead.close(); // (the scripted session fails the test if the host waits for a second FINISHED)
+
+        assertThat(only.sentRuns()).isEmpty();
+        assertThat(only.forgotten).isTrue();
+    }
+
+    @Test
     void aStandInKeepsTheRemoteTraceCauseAndSuppressed() {
         OutOfMemoryError error = new OutOfMemoryError();
         error.initCause(new IllegalStateException("cause"));
@@ -114,6 +162,23 @@ class RemoteSessionTest {
     }
 
     // ---- scripted sessions ------------------------------------------------------------------
+
+    /** In a script: the events after it have not come yet ({@link Scripted#poll} stops there; {@code next} passes it). */
+    private static final RemoteRuntime.Event WAIT = new RemoteRuntime.Event(null, null);
+
+    /** A session of the same class whose remote run runs {@code keys} without waiting for a Run. */
+    private RemoteSession aheadSession(String... keys) {
+        return new RemoteSession(Architecture.of("s390x"), "class:Example", (selector, params) -> {
+            assertThat(params.get(Agent.AHEAD_PARAMETER).split("\n")).containsExactlyInAnyOrder(keys);
+            Scripted next = toOpen.removeFirst();
+            opened.add(next);
+            return next;
+        }, java.util.Set.of(keys));
+    }
+
+    private static RemoteRuntime.Event report(String key, String value) {
+        return new RemoteRuntime.Event(new Message.Report(1, key, Map.of("k", value)), null);
+    }
 
     /** A session that answers with {@code events} in order, and is the one the next open gets. */
     private Scripted script(RemoteRuntime.Event... events) {
@@ -171,11 +236,19 @@ class RemoteSessionTest {
 
         @Override
         public RemoteRuntime.Event next() {
+            if (events.peekFirst() == WAIT) {
+                events.removeFirst();
+            }
             if (events.isEmpty()) {
                 throw new AssertionError("The host waits for a frame session " + id + " never sends (it sent "
                         + sent + ")");
             }
             return events.removeFirst();
+        }
+
+        @Override
+        public RemoteRuntime.Event poll() {
+            return events.isEmpty() || events.peekFirst() == WAIT ? null : events.removeFirst();
         }
 
         @Override

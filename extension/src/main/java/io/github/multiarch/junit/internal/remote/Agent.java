@@ -64,6 +64,8 @@ public final class Agent implements AgentSession.Outbox {
 
     /** The sessions that take the host's commands, by id. */
     private final Map<Integer, AgentSession> sessions = new ConcurrentHashMap<>();
+    /** The runs the host said come next, discovered in the background ({@link Message.Prepare}). */
+    private final Prepared prepared = new Prepared();
     private final DataOutputStream out;
 
     private Agent(DataOutputStream out) {
@@ -401,13 +403,16 @@ public final class Agent implements AgentSession.Outbox {
         while (true) {
             Message message = Wire.read(in);
             if (message instanceof Message.Start start) {
-                AgentSession session = new AgentSession(start.session(), start.selector(), start.params(), this, true);
+                AgentSession session = new AgentSession(start.session(), start.selector(), start.params(), this, true,
+                        prepared.take(start.selector(), start.params()));
                 sessions.put(start.session(), session);
                 Thread thread = new Thread(session, "multiarch-session-" + start.session());
                 thread.setDaemon(true);
                 thread.start();
             } else if (message instanceof Message.Beat beat) {
                 send(beat); // the host's heartbeat: answered at once, whatever the sessions do
+            } else if (message instanceof Message.Prepare prepare) {
+                prepared.prepare(prepare.selector(), prepare.params());
             } else if (message instanceof Message.Run || message instanceof Message.End) {
                 AgentSession target = sessions.get(message.session());
                 if (target != null) {

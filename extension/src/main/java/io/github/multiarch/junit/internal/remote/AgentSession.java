@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -14,11 +15,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.store.Namespace;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
@@ -94,8 +93,8 @@ public final class AgentSession implements TestExecutionListener, Runnable {
 
     /**
      * The tests this session runs without waiting for the host's Run ({@link Agent#AHEAD_PARAMETER}).
-     * The host still sends a Run for each, as a marker of where it is ({@link #isMarker}); the
-     * session answers each of them once, whatever Runs come.
+     * For one whose result it has not read when it reaches it, the host still sends a Run, as a
+     * marker of where it is ({@link #isMarker}); the session answers each of them once, whatever Runs come.
      */
     private final Set<String> ahead;
     /**
@@ -106,7 +105,16 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     /** The tests of {@link #ahead} whose result is not sent yet: answered by the session itself when its run ends. */
     private final Set<String> aheadLeft = ConcurrentHashMap.newKeySet();
 
+    /** The run the host prepared for this session ({@link Prepared}): its discovery, or {@code null} to discover it here. */
+    private final CompletableFuture<Prepared.Discovery> prepared;
+
     AgentSession(int id, String selector, Map<String, String> params, Outbox outbox, boolean gated) {
+        this(id, selector, params, outbox, gated, CompletableFuture.completedFuture(null));
+    }
+
+    AgentSession(int id, String selector, Map<String, String> params, Outbox outbox, boolean gated,
+                 CompletableFuture<Prepared.Discovery> prepared) {
+        this.prepared = prepared;
         String aheadKeys = params.getOrDefault(Agent.AHEAD_PARAMETER, "");
         this.ahead = aheadKeys.isEmpty() ? Set.of() : Set.of(aheadKeys.split("\n"));
         this.aheadLeft.addAll(ahead);
@@ -136,17 +144,14 @@ public final class AgentSession implements TestExecutionListener, Runnable {
     @Override
     public void run() {
         OutputCapture.attach(buffers);
-        try (LauncherSession launcher = LauncherFactory.openSession()) {
+        Prepared.Discovery discovery = prepared.join(); // (null when none was prepared, or its discovery failed)
+        try (LauncherSession launcher = discovery != null ? discovery.session() : LauncherFactory.openSession()) {
             launcher.getStore().put(Namespace.create(STORE_NAMESPACE), AgentSession.class, this);
-            Map<String, String> config = new HashMap<>(params);
-            // One test at a time, in the host's order: the gate follows the host's run test by test.
-            // (A junit-platform.properties that enables parallel execution is read here too.)
-            config.put("junit.jupiter.execution.parallel.enabled", "false");
-            LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                    .selectors(RemoteSelector.decode(selector))
-                    .configurationParameters(config)
-                    .build();
-            launcher.getLauncher().execute(request, this);
+            if (discovery != null) {
+                launcher.getLauncher().execute(discovery.plan(), this);
+            } else {
+                launcher.getLauncher().execute(Prepared.request(selector, params), this);
+            }
         } catch (Throwable t) {
             stoppedBy(t);
         } finally {
@@ -308,9 +313,9 @@ public final class AgentSession implements TestExecutionListener, Runnable {
 
     /**
      * Whether {@code command} is a Run for a test this session ran ahead and answered already. The
-     * host sends a Run for each test it reaches, also for those run ahead: it marks where the host
-     * is (a test waiting for its Run before one the host reached is one the host does not run), and
-     * is dropped once that test is answered.
+     * host sends a Run for a test run ahead whose result it has not read when it reaches it: it
+     * marks where the host is (a test waiting for its Run before one the host reached is one the
+     * host does not run), and is dropped once that test is answered.
      */
     private boolean isStale(Message command) {
         return command instanceof Message.Run run && isMarker(run) && !aheadLeft.contains(run.key());

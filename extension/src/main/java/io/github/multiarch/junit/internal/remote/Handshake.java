@@ -38,9 +38,10 @@ public final class Handshake {
     /**
      * The version of the wire format ({@link Wire}, this handshake, the encodings they carry).
      * 1 was 0.1.0's, without a handshake; 2 added the handshake (one frame shape for every kind);
-     * 3 has one record per kind of {@link Message}. Change it with any change of format.
+     * 3 has one record per kind of {@link Message}; 5 adds {@link Message.Prepare}. Change it with
+     * any change of format.
      */
-    public static final int PROTOCOL_VERSION = 4;
+    public static final int PROTOCOL_VERSION = 5;
 
     /** "MARC": the first bytes both ways. */
     static final int MAGIC = 0x4D415243;

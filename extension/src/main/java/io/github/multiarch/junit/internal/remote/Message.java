@@ -21,6 +21,8 @@ import java.util.Map;
  * agent → host   Dynamic   a dynamic test or container of the running @TestFactory has ended
  * host  → agent  Beat      are you there? (the connection's, session 0; every few seconds)
  * agent → host   Beat      yes: the same number back, at once, from the thread that reads the host's messages
+ * host  → agent  Prepare   a Start of {@code selector} with these parameters is likely to come: discover it now
+ *                          (the connection's, session 0; nothing is answered)
  * </pre>
  *
  * Byte arrays are never {@code null} (empty when there is nothing), and neither are strings and maps.
@@ -123,6 +125,24 @@ public sealed interface Message {
      * bound (a paused container, a JVM that no longer runs) is given up, with the evidence.
      */
     record Beat(long sequence) implements Message {
+        @Override
+        public int session() {
+            return 0;
+        }
+    }
+
+    /**
+     * Host: the class the host's run reaches next on this runtime, to be discovered while the
+     * current one runs: a later {@link Start} of the same {@code selector} and {@code params}
+     * (those that decide discovery) takes what it found. The connection's ({@code session} 0):
+     * nothing is answered, and a Prepare no Start takes is dropped.
+     */
+    record Prepare(String selector, Map<String, String> params) implements Message {
+        public Prepare {
+            selector = text(selector);
+            params = params == null ? Map.of() : Map.copyOf(params);
+        }
+
         @Override
         public int session() {
             return 0;

@@ -24,6 +24,7 @@ import java.util.Map;
  *  8   Report     key:string entries:map
  *  9   Dynamic    key:string outcome:byte failure:bytes out:bytes err:bytes displayName:string container:byte parent:string
  * 10   Beat       sequence:long
+ * 11   Prepare    selector:string params:map
  *
  * string = bytes of UTF-8;  bytes = length:int, then that many bytes;  map = count:int, then (string, string) pairs;
  * outcome = the ordinal of {@link Outcome}
@@ -51,7 +52,7 @@ public final class Wire {
     public static final int RESULT_TAG = 5;
 
     private static final String[] NAMES = {null, "HELLO", "START", "READY", "RUN", "RESULT", "END", "FINISHED",
-            "REPORT", "DYNAMIC", "BEAT"};
+            "REPORT", "DYNAMIC", "BEAT", "PREPARE"};
 
     private Wire() {
     }
@@ -87,6 +88,9 @@ public final class Wire {
             string(out, m.parent());
         } else if (message instanceof Message.Beat m) {
             out.writeLong(m.sequence());
+        } else if (message instanceof Message.Prepare m) {
+            string(out, m.selector());
+            map(out, m.params());
         } // Ready, End: no fields
         out.flush();
     }
@@ -128,6 +132,8 @@ public final class Wire {
                 return new Message.Report(session, r.string("key"), r.map("entries"));
             case 10:
                 return new Message.Beat(in.readLong());
+            case 11:
+                return new Message.Prepare(r.string("selector"), r.map("params"));
             default:
                 return new Message.Dynamic(session, r.string("key"), r.outcome(), r.bytes("failure"), r.bytes("out"),
                         r.bytes("err"), r.string("displayName"), in.readBoolean(), r.string("parent"));
@@ -191,6 +197,8 @@ public final class Wire {
             return 8;
         } else if (message instanceof Message.Beat) {
             return 10;
+        } else if (message instanceof Message.Prepare) {
+            return 11;
         }
         return 9; // Dynamic: the interface is sealed
     }

@@ -619,6 +619,21 @@ public final class RemoteRuntime implements AutoCloseable {
         return session;
     }
 
+    /**
+     * Tells the agent which session is likely to start next ({@link Message.Prepare}), for it to
+     * discover that class meanwhile. Nothing is answered; a frame that cannot be sent is left
+     * unsent (the sessions see the connection's end).
+     */
+    public void prepare(Message.Prepare next) {
+        synchronized (this) { // (with the heartbeat and the sessions' frames)
+            try {
+                Wire.write(next, out);
+            } catch (IOException e) {
+                Log.debug("A PREPARE frame was not sent: the connection is gone, as its sessions will see", e);
+            }
+        }
+    }
+
     /** The host's handle on one session. */
     public final class Session {
         private final int id;
@@ -646,6 +661,11 @@ public final class RemoteRuntime implements AutoCloseable {
         /** The next frame of this session, or the event that the runtime is gone. */
         public Event next() throws InterruptedException {
             return events.take();
+        }
+
+        /** What {@link #next} would return if it has come already, else {@code null}. */
+        public Event poll() {
+            return events.poll();
         }
 
         public void forget() {

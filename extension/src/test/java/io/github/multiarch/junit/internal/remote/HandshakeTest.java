@@ -95,7 +95,7 @@ class HandshakeTest {
         }
 
         assertThat(agentLog.toString(StandardCharsets.UTF_8)).contains(": The multiarch agent in this container speaks"
-                + " protocol version 4, the host speaks version 2: they come from different builds of multiarch-junit."
+                + " protocol version 5, the host speaks version 2: they come from different builds of multiarch-junit."
                 + " Use the same multiarch-junit on both sides.");
     }
 
@@ -103,15 +103,15 @@ class HandshakeTest {
     void anAgentOfAnotherProtocolVersionFailsTheHostWithBothVersionsAndTheFix() throws Exception {
         CompletableFuture<Void> newerAgent = fakeAgent(out -> {
             out.writeInt(Handshake.MAGIC);
-            out.writeInt(5);
+            out.writeInt(Handshake.PROTOCOL_VERSION + 1);
             out.writeByte(Handshake.OTHER_VERSION);
         });
 
         Refused refused = connectAndOffer(TOKEN);
         newerAgent.get(30, TimeUnit.SECONDS);
 
-        assertThat(refused.message).isEqualTo("The multiarch agent in the s390x JVM speaks protocol version 5, the host"
-                + " speaks version 4: they come from different builds of multiarch-junit. Use the same multiarch-junit on"
+        assertThat(refused.message).isEqualTo("The multiarch agent in the s390x JVM speaks protocol version 6, the host"
+                + " speaks version 5: they come from different builds of multiarch-junit. Use the same multiarch-junit on"
                 + " both sides. The agent runs from the host's class path, so this happens only when the container puts"
                 + " another multiarch-junit before it: a stale or custom class path in the image (a CLASSPATH,"
                 + " JAVA_TOOL_OPTIONS or jar of its own); remove it from the image");
@@ -125,7 +125,7 @@ class HandshakeTest {
         oldAgent.get(30, TimeUnit.SECONDS);
 
         assertThat(refused.message).startsWith("The multiarch agent in the s390x JVM speaks protocol version 1 (no"
-                + " handshake), the host speaks version 4: they come from different builds of multiarch-junit.");
+                + " handshake), the host speaks version 5: they come from different builds of multiarch-junit.");
     }
 
     @Test

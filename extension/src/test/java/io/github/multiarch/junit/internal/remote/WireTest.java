@@ -34,7 +34,8 @@ class WireTest {
                 new Message.Finished(7, Outcome.FAILED, new byte[] {9}, null, null, true, "during"),
                 new Message.Finished(8, Outcome.SUCCESSFUL, null, null, null, false, ""),
                 new Message.Beat(Long.MAX_VALUE),
-                new Message.Beat(1));
+                new Message.Beat(1),
+                new Message.Prepare("class\tcom.example.BarTest", Map.of("junit.jupiter.execution.order.random.seed", "42")));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         for (Message m : sent) {
