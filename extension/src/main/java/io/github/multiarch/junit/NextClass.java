@@ -1,5 +1,6 @@
 package io.github.multiarch.junit;
 
+import io.github.multiarch.junit.internal.arch.Log;
 import java.util.Iterator;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -58,6 +59,11 @@ final class NextClass {
         } catch (RuntimeException notLoadable) {
             return Optional.empty();
         }
-        return Target.ofClass(nextClass, scope).filter(t -> t.architecture.equals(current.architecture));
+        try {
+            return Target.ofClass(nextClass, scope).filter(t -> t.architecture.equals(current.architecture));
+        } catch (RuntimeException misconfigured) { // (its own run reports it, e.g. an @RunsOn naming no architecture)
+            Log.debug("Not discovering " + nextClass.getName() + " ahead: " + misconfigured);
+            return Optional.empty();
+        }
     }
 }

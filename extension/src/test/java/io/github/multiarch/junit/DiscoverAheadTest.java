@@ -27,7 +27,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * listeners that keep the test plan): while one remote class runs, the remote JVM discovers the
  * class the host reaches next, and that class's session runs the plan so made; a class the host
  * does not reach after all (disabled on the host) is never run, and the class after it is
- * discovered by its own session, as without the setting.
+ * discovered by its own session, as without the setting; a next class whose annotation is wrong
+ * fails as it does without the setting, and the class before it is not touched.
  *
  * <p>Which thread discovered a class is read from the remote JVM itself: the classes' display
  * name generator notes the thread that names each class (JUnit names it while discovering it), and
@@ -51,14 +52,14 @@ class DiscoverAheadTest {
                 .allSatisfy((test, thread) -> assertThat(thread).startsWith("multiarch-session-"));
     }
 
-    /** Runs the four classes; returns, per class that passed, the thread its report says discovered it remotely. */
+    /** Runs the five classes; returns, per class that passed, the thread its report says discovered it remotely. */
     private static Map<String, String> run(boolean discoverAhead) {
         Map<String, String> threads = new ConcurrentHashMap<>();
         Map<String, String> failures = new ConcurrentHashMap<>();
         try (LauncherSession session = LauncherFactory.openSession()) {
             session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClass(First.class), selectClass(Second.class), selectClass(Third.class),
-                            selectClass(Fourth.class))
+                            selectClass(Fourth.class), selectClass(Fifth.class))
                     .configurationParameter("junit.jupiter.testclass.order.default",
                             ClassOrderer.OrderAnnotation.class.getName())
                     .configurationParameter("multiarch.image.s390x", Kit.S390X_IMAGE)
@@ -80,7 +81,10 @@ class DiscoverAheadTest {
                         }
                     });
         }
-        assertThat(failures).as("discoverAhead=" + discoverAhead).isEmpty();
+        assertThat(failures).as("discoverAhead=" + discoverAhead + ": only the misannotated class fails, with its own error")
+                .containsOnlyKeys("DiscoverAheadTest$Fifth")
+                .hasEntrySatisfying("DiscoverAheadTest$Fifth", failure -> assertThat(failure)
+                        .contains("ExtensionConfigurationException", "names no architecture"));
         return Map.copyOf(threads);
     }
 
@@ -130,6 +134,15 @@ class DiscoverAheadTest {
         @Test
         void third(TestReporter reporter) {
             report(reporter, Third.class);
+        }
+    }
+
+    /** Prepared while Fourth runs, if its annotation were right: the guess is skipped, and Fourth passes. */
+    @RunsOn({})
+    @Order(5)
+    public static class Fifth {
+        @Test
+        void fifth() {
         }
     }
 
