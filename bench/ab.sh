@@ -87,9 +87,9 @@ suite() {
 }
 
 if [ "$MODE" = warm ]; then
-    COLUMNS_OF="round 1 median, round 1 p95, round 2 median, round 2 p95 (ms per test, host side)"; COLS="2 3 4 5"
+    COLUMNS_OF="round 1 median, round 1 p95, round 2 median, round 2 p95 (ms per test, host side)"; FIELDS="2 3 4 5"
 else
-    COLUMNS_OF="wall time of mvn -o test (s)"; COLS="2"
+    COLUMNS_OF="wall time of mvn -o test (s)"; FIELDS="2"
 fi
 echo "each run: the variant, then $COLUMNS_OF"
 for _ in $(seq 1 "$ROUNDS"); do
@@ -99,8 +99,8 @@ done
 echo "medians of $ROUNDS runs each: $COLUMNS_OF"
 for label in default "$*"; do
     printf '  %-40s' "$label"
-    for col in $COLS; do
-        awk -F'\t' -v l="$label" -v c="$col" '$1 == l { print $c }' "$T/out.tsv" | sort -n |
+    for field in $FIELDS; do
+        awk -F'\t' -v l="$label" -v c="$field" '$1 == l { print $c }' "$T/out.tsv" | sort -n |
             awk '{ v[NR] = $1 } END { printf " %7.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
     done
     echo
