@@ -11,7 +11,8 @@
 # Builds, once and cached by their inputs, an s390x image with Maven and a JDK
 # (multiarch-bench-mvn:17-s390x) and tries once to build a riscv64 JRE image
 # (multiarch-bench-jre:21-riscv64, Debian trixie). Everything it writes goes to bench/work/
-# (git-ignored) except the report, bench/results/latest.md. See bench/README.md.
+# (git-ignored) except the report, bench/results/latest.md (a run of only some of the default
+# figures writes bench/work/run/report.md instead; BENCH_REPORT names another file). See bench/README.md.
 #
 # Environment: BENCH_REPEATS (3) repeats of each cold-start measurement; BENCH_SUITE_REPEATS (3)
 # rounds of figure 3 (harness, container baseline and native reference, interleaved; medians);
@@ -40,6 +41,11 @@ REPEATS=${BENCH_REPEATS:-3}
 SUITE_REPEATS=${BENCH_SUITE_REPEATS:-3}
 FIGURES=${BENCH_FIGURES-1 2 3 4 6}
 MATRIX_SEQUENTIAL=${BENCH_MATRIX_SEQUENTIAL:-1}
+# The report: bench/results/latest.md when the run measures at least the default figures; a run of
+# some of them writes bench/work/run/report.md, so it never replaces the last full report.
+REPORT=$BENCH/results/latest.md
+for f in 1 2 3 4 6; do [[ " $FIGURES " == *" $f "* ]] || REPORT=$RUN/report.md; done
+REPORT=${BENCH_REPORT:-$REPORT}
 JAVA_RELEASE=${BENCH_JAVA:-17}
 JVM_ARGS=${BENCH_JVM_ARGS:-}
 read -r -a JVM_ARGS_SPLIT <<<"$JVM_ARGS"   # (the baselines' java command lines)
@@ -965,7 +971,7 @@ fi
 
 meta duration_s "$(secs "$START_MS" "$(now_ms)")"
 log "report"
-java -cp "$REPORT_CLASSES" report.Report "$RUN" "$BENCH/results/latest.md"
-log "done in $(secs "$START_MS" "$(now_ms)") s; report: bench/results/latest.md, raw data: $RUN"
+java -cp "$REPORT_CLASSES" report.Report "$RUN" "$REPORT"
+log "done in $(secs "$START_MS" "$(now_ms)") s; report: ${REPORT#"$ROOT"/}, raw data: $RUN"
 exit 0
 }
