@@ -65,11 +65,7 @@ final class Configuration {
                     + " is not valid: use auto (register missing emulators), never (only check) or replace (also"
                     + " replace another tool's unusable entry).");
         }
-        String cds = params.apply(CDS).orElse("true").trim().toLowerCase(Locale.ROOT);
-        if (!cds.equals("true") && !cds.equals("false")) {
-            throw new ExtensionConfigurationException("Configuration parameter " + CDS + "=" + cds + " is not valid:"
-                    + " use true (runtimes map a class-data archive of their jars, made once) or false.");
-        }
+        boolean cds = flag(CDS, true, "runtimes map a class-data archive of their jars, made once", null);
         String unavailable = params.apply(Settings.UNAVAILABLE).orElse("fail").trim()
                 .toLowerCase(Locale.ROOT);
         if (!unavailable.equals("fail") && !unavailable.equals("skip")) {
@@ -78,20 +74,10 @@ final class Configuration {
                     + " skip (it is reported as aborted, with the reason).");
         }
         this.skipUnavailable = unavailable.equals("skip");
-        String runAhead = params.apply(Settings.RUN_AHEAD).orElse("false").trim().toLowerCase(Locale.ROOT);
-        if (!runAhead.equals("true") && !runAhead.equals("false")) {
-            throw new ExtensionConfigurationException("Configuration parameter " + Settings.RUN_AHEAD + "=" + runAhead
-                    + " is not valid: use true (the remote JVM runs a class's plain tests without waiting for the host"
-                    + " to ask for each) or false (each waits, the default).");
-        }
-        this.runAhead = runAhead.equals("true");
-        String discoverAhead = params.apply(Settings.DISCOVER_AHEAD).orElse("true").trim().toLowerCase(Locale.ROOT);
-        if (!discoverAhead.equals("true") && !discoverAhead.equals("false")) {
-            throw new ExtensionConfigurationException("Configuration parameter " + Settings.DISCOVER_AHEAD + "="
-                    + discoverAhead + " is not valid: use true (the remote JVM discovers the next class while the"
-                    + " current one runs, the default) or false (each class is discovered when it starts).");
-        }
-        this.discoverAhead = discoverAhead.equals("true");
+        this.runAhead = flag(Settings.RUN_AHEAD, false, "the remote JVM runs a class's plain tests without waiting for"
+                + " the host to ask for each", "each waits, the default");
+        this.discoverAhead = flag(Settings.DISCOVER_AHEAD, true, "the remote JVM discovers the next class while the"
+                + " current one runs, the default", "each class is discovered when it starts");
         this.runsOn = params.apply(Settings.RUNS_ON).map(Configuration::runsOn).orElse(java.util.List.of());
         this.timeouts = new RemoteRuntime.Timeouts(
                 duration(Settings.START_TIMEOUT, RemoteRuntime.Timeouts.DEFAULT.start()),
@@ -99,9 +85,23 @@ final class Configuration {
         this.keepAlive = keepAlive(params.apply(Settings.KEEP_ALIVE).orElse(""));
         this.parallelExecution = params.apply("junit.jupiter.execution.parallel.enabled")
                 .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
-        this.cdsDir = cds.equals("false") ? null : params.apply(CDS_DIR)
+        this.cdsDir = !cds ? null : params.apply(CDS_DIR)
                 .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of)
                 .orElseGet(Configuration::defaultCacheDir).toAbsolutePath();
+    }
+
+    /**
+     * The boolean configuration parameter {@code key} ({@code fallback} when unset): {@code true}
+     * or {@code false}, in any case; anything else is refused, saying what each value does
+     * ({@code whenFalse} {@code null}: nothing to say).
+     */
+    private boolean flag(String key, boolean fallback, String whenTrue, String whenFalse) {
+        String value = params.apply(key).orElse(Boolean.toString(fallback)).trim().toLowerCase(Locale.ROOT);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ExtensionConfigurationException("Configuration parameter " + key + "=" + value + " is not valid:"
+                    + " use true (" + whenTrue + ") or false" + (whenFalse == null ? "" : " (" + whenFalse + ")") + ".");
+        }
+        return value.equals("true");
     }
 
     /**

@@ -36,18 +36,13 @@ final class NextClass {
         while (top.getParent().flatMap(ExtensionContext::getParent).isPresent()) {
             top = top.getParent().get();
         }
-        TestIdentifier topClass;
-        try {
-            topClass = plan.getTestIdentifier(top.getUniqueId());
-        } catch (RuntimeException notInPlan) {
-            return Optional.empty();
-        }
-        Optional<TestIdentifier> parent = plan.getParent(topClass);
+        Optional<TestIdentifier> topClass = RunAhead.identifier(plan, top.getUniqueId());
+        Optional<TestIdentifier> parent = topClass.flatMap(plan::getParent);
         if (parent.isEmpty()) {
             return Optional.empty();
         }
         Iterator<TestIdentifier> siblings = plan.getChildren(parent.get()).iterator();
-        while (siblings.hasNext() && !siblings.next().equals(topClass)) {
+        while (siblings.hasNext() && !siblings.next().equals(topClass.get())) {
             // up to the current class
         }
         if (!siblings.hasNext() || !(siblings.next().getSource().orElse(null) instanceof ClassSource next)) {

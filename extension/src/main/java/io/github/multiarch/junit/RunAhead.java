@@ -2,6 +2,7 @@ package io.github.multiarch.junit;
 
 import io.github.multiarch.junit.internal.remote.TestKey;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -44,6 +45,15 @@ final class RunAhead {
                 ExtensionContext.Namespace.create(NAMESPACE)).get(TestPlan.class, TestPlan.class);
     }
 
+    /** The node of {@code plan} with {@code uniqueId}; empty if the plan has none (one registered as the run goes). */
+    static Optional<TestIdentifier> identifier(TestPlan plan, String uniqueId) {
+        try {
+            return Optional.of(plan.getTestIdentifier(uniqueId));
+        } catch (RuntimeException notInPlan) { // (TestPlan throws for an id it does not hold)
+            return Optional.empty();
+        }
+    }
+
     /**
      * The keys ({@link TestKey}) of the tests of {@code scope}, the context of a remote class,
      * that its remote JVM may run ahead; empty when {@code multiarch.runAhead} is off or there is
@@ -57,14 +67,12 @@ final class RunAhead {
         if (plan == null) {
             return Set.of();
         }
-        TestIdentifier container;
-        try {
-            container = plan.getTestIdentifier(scope.getUniqueId());
-        } catch (RuntimeException notInPlan) { // (a matrix run, registered as it runs)
+        Optional<TestIdentifier> container = identifier(plan, scope.getUniqueId());
+        if (container.isEmpty()) { // (a matrix run, registered as it runs)
             return Set.of();
         }
         Set<String> keys = new LinkedHashSet<>();
-        for (TestIdentifier child : plan.getChildren(container)) {
+        for (TestIdentifier child : plan.getChildren(container.get())) {
             if (child.isTest() && !child.isContainer() && child.getSource().orElse(null) instanceof MethodSource
                     && TestKey.isPlainMethodId(child.getUniqueId())) {
                 keys.add(TestKey.normalize(child.getUniqueId()));

@@ -97,6 +97,20 @@ class MisuseTest {
     }
 
     @Test
+    void invalidRunAheadAndDiscoverAheadSettingsSayWhatEachValueDoes() {
+        Kit.run(ValidClass.class, "multiarch.runAhead", "Sometimes").allEvents().assertThatEvents()
+                .haveExactly(1, finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message("Configuration parameter multiarch.runAhead=sometimes is not valid: use true (the remote"
+                                + " JVM runs a class's plain tests without waiting for the host to ask for each) or false"
+                                + " (each waits, the default).")));
+        Kit.run(ValidClass.class, "multiarch.discoverAhead", "yes").allEvents().assertThatEvents()
+                .haveExactly(1, finishedWithFailure(instanceOf(ExtensionConfigurationException.class),
+                        message("Configuration parameter multiarch.discoverAhead=yes is not valid: use true (the remote"
+                                + " JVM discovers the next class while the current one runs, the default) or false (each"
+                                + " class is discovered when it starts).")));
+    }
+
+    @Test
     void aMissingImageSaysSoAndHowToFixIt() {
         Kit.run(ValidClass.class, "multiarch.image.s390x", "multiarch-no-such-image:1").allEvents().assertThatEvents()
                 .haveExactly(1, finishedWithFailure(instanceOf(MultiarchException.class),

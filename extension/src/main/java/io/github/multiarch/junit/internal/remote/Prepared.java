@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.LauncherSession;
@@ -64,15 +63,14 @@ final class Prepared {
     }
 
     /**
-     * The prepared run of {@code selector} with {@code params}, if the host prepared it (waiting
-     * for its discovery to end), taken out: {@code null} if there is none, or its discovery failed
-     * (the session then discovers by itself, and reports what goes wrong as JUnit does).
+     * The prepared run of {@code selector} with {@code params}, taken out, as a future its session
+     * waits for (its discovery may still run). It completes with {@code null} if the host prepared
+     * none, or its discovery failed: the session then discovers by itself, and reports what goes
+     * wrong as JUnit does.
      */
-    CompletableFuture<Discovery> take(String selector, Map<String, String> params) {
-        synchronized (this) {
-            CompletableFuture<Discovery> run = runs.remove(Key.of(selector, params));
-            return run == null ? CompletableFuture.completedFuture(null) : run;
-        }
+    synchronized CompletableFuture<Discovery> take(String selector, Map<String, String> params) {
+        CompletableFuture<Discovery> run = runs.remove(Key.of(selector, params));
+        return run == null ? CompletableFuture.completedFuture(null) : run;
     }
 
     /** The discovery request of a session: the selector, its parameters, one test at a time. */
@@ -112,7 +110,7 @@ final class Prepared {
 
     private static void close(LauncherSession session) {
         try {
-            Objects.requireNonNull(session).close();
+            session.close();
         } catch (RuntimeException e) {
             Log.debug("Closing a launcher session of a dropped prepared run failed", e);
         }
