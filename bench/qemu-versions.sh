@@ -36,7 +36,7 @@
 # Environment: QV_ARCHES ("s390x arm64 ppc64le riscv64"), QV_REPEATS (3), QV_WORKLOADS ("start
 # sha work": the measurements made; the host's sha and work always run once), QV_WORK_ROUNDS (1:
 # rounds of the work load, ~5 s each natively), QV_TIMEOUT (1800 s per emulated run),
-# QV_JAVA_FLAGS (the runtime JVM's own flags, JvmSetup.BASE_FLAGS, and a fixed heap; the same on
+# QV_JAVA_FLAGS (the runtime JVM's JIT flags, bench/runtime-flags.sh, -Xshare:auto and a fixed heap; the same on
 # both sides), QV_OUT (bench/results/qemu-versions.txt; "-" for standard output only).
 # Exit: 0 all runs correct; 1 a run failed (crash, time-out, wrong output); 2 it could not run.
 set -euo pipefail
@@ -54,7 +54,9 @@ REPEATS=${QV_REPEATS:-3}
 WHATS=${QV_WORKLOADS:-start sha work}
 WORK_ROUNDS=${QV_WORK_ROUNDS:-1}
 TIMEOUT=${QV_TIMEOUT:-1800}
-read -r -a JAVA_FLAGS <<<"${QV_JAVA_FLAGS:--XX:TieredStopAtLevel=1 -Xshare:auto -Xmx1g}"
+# shellcheck source=runtime-flags.sh
+. "$BENCH/runtime-flags.sh"
+read -r -a JAVA_FLAGS <<<"${QV_JAVA_FLAGS:-${RUNTIME_JIT_FLAGS[*]} -Xshare:auto -Xmx1g}"
 OUT=${QV_OUT:-$BENCH/results/qemu-versions.txt}
 QV_CACHE=$CACHE_DIR/qemu-versions
 # The versions compared: label, Debian suite, package, its download directory.
@@ -341,7 +343,7 @@ report() {
     for a in "${MEASURED[@]}"; do
         echo "  $a: ${IMG[$a]} (${JHOME[$a]}); $(for v in "${VERSIONS[@]}"; do printf '%s; ' "${QVERSION[$v:$a]}"; done)"
     done
-    echo "JVM flags, every side: ${JAVA_FLAGS[*]} (the runtime's own, JvmSetup.BASE_FLAGS; fixed heap)"
+    echo "JVM flags, every side: ${JAVA_FLAGS[*]} (the runtime's JIT, bench/runtime-flags.sh, unless QV_JAVA_FLAGS; fixed heap)"
     echo "workloads: sha = SHA-256 over 64 MiB; work = $WORK_ROUNDS x (1M objects built and sorted, String.format, regex, grouping)"
     echo "load average (1, 5, 15 min): before $LOAD_BEFORE; after $LOAD_AFTER ($(nproc) CPUs)"
     echo

@@ -25,7 +25,8 @@
 # committed HEAD (git archive) even when ~/.m2 has it; REAL_SUITE_RESULTS
 # (bench/results/real-suite.txt); REAL_SUITE_CACHE (~/.cache/multiarch-bench); REAL_SUITE_KEEP=1
 # keeps the work directory (copies, logs, reports) instead of removing it at the end;
-# REAL_SUITE_REMOTE_OPTS: more Maven options for the remote leg only (split at blanks), e.g.
+# REAL_SUITE_REMOTE_OPTS: more Maven options for the remote leg only (split at blanks, or one per
+# line when it holds a line break, so an option may hold blanks), e.g.
 # -Dmultiarch.jvm.args=-XX:TieredStopAtLevel=4; REAL_SUITE_CONTAINER=1: also the whole build in
 # an s390x container (below); REAL_SUITE_WARM=0 skips the untimed one-class run before the timed
 # remote leg (which makes the class-data archive, as a project's earlier run would).
@@ -297,11 +298,16 @@ ext_before=$(jar_digest "$EXT_JAR" | sha256sum)
 # The class-data archive is made by a project's first run and used from its second on (it is
 # keyed by the class path, which is this work copy's): an untimed run of one small class first,
 # as a user's earlier `mvn test` would, then its training is waited for (up to 15 min).
+REMOTE_OPTS=()
+if [[ ${REAL_SUITE_REMOTE_OPTS:-} == *$'\n'* ]]; then
+    while IFS= read -r remote_opt; do [ -z "$remote_opt" ] || REMOTE_OPTS+=("$remote_opt"); done <<<"$REAL_SUITE_REMOTE_OPTS"
+else
+    read -ra REMOTE_OPTS <<<"${REAL_SUITE_REMOTE_OPTS:-}"
+fi
 if [ "${REAL_SUITE_WARM:-1}" = 1 ]; then
     log "$ARCH: an untimed run of one class first (makes the class-data archive of this class path)"
-    # shellcheck disable=SC2086
     (cd "$WORK/$ARCH/$SUITE_DIR" && "${MVN[@]}" "${SKIPS[@]}" "${JUNIT_OPTS[@]}" -Dmaven.test.failure.ignore=true \
-        -Dtest=CaseUtilsTest "-Dmultiarch.runsOn=$ARCH" "-Dmultiarch.image.$ARCH=$IMAGE" ${REAL_SUITE_REMOTE_OPTS:-} test) \
+        -Dtest=CaseUtilsTest "-Dmultiarch.runsOn=$ARCH" "-Dmultiarch.image.$ARCH=$IMAGE" "${REMOTE_OPTS[@]}" test) \
         >"$WORK/warm-$ARCH.log" 2>&1 || { tail -n 40 "$WORK/warm-$ARCH.log" >&2; fail "the untimed run ($ARCH) failed"; }
     for i in $(seq 1 900); do
         [ -z "$(docker ps -aq --filter "label=io.github.multiarch=cds-training-$ARCH")" ] && break
@@ -310,7 +316,7 @@ if [ "${REAL_SUITE_WARM:-1}" = 1 ]; then
     done
     meta "$ARCH.warm" "$(grep -ao 'JVM ready in .*' "$WORK/warm-$ARCH.log" | head -n 1 | grep -o '[^;]*archive[^;)]*' | head -n 1)"
 fi
-run_leg "$ARCH" "-Dmultiarch.runsOn=$ARCH" "-Dmultiarch.image.$ARCH=$IMAGE" ${REAL_SUITE_REMOTE_OPTS:-}
+run_leg "$ARCH" "-Dmultiarch.runsOn=$ARCH" "-Dmultiarch.image.$ARCH=$IMAGE" "${REMOTE_OPTS[@]}"
 # Someone's `mvn install` during the leg replaces the jar under the runtimes (a fresh runtime
 # then reads another build than the host JVM): the results would mix two builds.
 ext_swapped=no
@@ -617,7 +623,7 @@ runtimes=$(get "$ARCH.runtimes")
     echo "build             mvn test-compile from clean, untimed in the figures below: native copy $(get native.build) s, $ARCH copy $(get "$ARCH.build") s"
     echo "Maven, Java       $(mvn -B -v 2>/dev/null | head -n 1 | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/ (.*//'), $(java -version 2>&1 | head -n 1)"
     [ -z "$(get "$ARCH.warm")" ] || echo "untimed run first  -Dtest=CaseUtilsTest on $ARCH, which said: $(get "$ARCH.warm")"
-    echo "remote leg        -Dmultiarch.runsOn=$ARCH -Dmultiarch.image.$ARCH=$IMAGE${REAL_SUITE_REMOTE_OPTS:+ $REAL_SUITE_REMOTE_OPTS}; containers started: $(get "$ARCH.containers" | sed 's/^$/none/'); left after the run: $(get "$ARCH.leftover")"
+    echo "remote leg        -Dmultiarch.runsOn=$ARCH -Dmultiarch.image.$ARCH=$IMAGE${REMOTE_OPTS[*]:+ ${REMOTE_OPTS[*]}}; containers started: $(get "$ARCH.containers" | sed 's/^$/none/'); left after the run: $(get "$ARCH.leftover")"
     echo "runtime memory    $(get "$ARCH.memory") (sampled every 2 s)"
     echo "skipped plugins   apache-rat (license headers; nothing to do with the tests), jacoco (coverage agent in the host test JVM's argLine only)"
     printf '%-18s%s\n' "others, native" "$(get native.others)" "others, $ARCH" "$(get "$ARCH.others")"

@@ -49,6 +49,8 @@ REPORT=${BENCH_REPORT:-$REPORT}
 JAVA_RELEASE=${BENCH_JAVA:-17}
 JVM_ARGS=${BENCH_JVM_ARGS:-}
 read -r -a JVM_ARGS_SPLIT <<<"$JVM_ARGS"   # (the baselines' java command lines)
+# shellcheck source=runtime-flags.sh
+. "$BENCH/runtime-flags.sh"   # RUNTIME_JIT_FLAGS, the runtime's JIT (the baselines' too)
 VERSION=$(sed -n 's:.*<version>\([^<]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -n 1)
 JUNIT_VERSION=6.1.3
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -789,7 +791,7 @@ if [[ " $FIGURES " == *" 1 "* ]]; then
         [ "$JAVA_RELEASE" = 25 ] && echo ', and with an AOT cache')"
     # (the runtime's collector and heap follow its host JVM's, here bench.Bench's defaults: G1, a
     # quarter of the memory, which a JVM in the container chooses too; G1 named for clarity)
-    JIT_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseG1GC "${JVM_ARGS_SPLIT[@]}")
+    JIT_FLAGS=("${RUNTIME_JIT_FLAGS[@]}" -XX:+UseG1GC "${JVM_ARGS_SPLIT[@]}")
     AGENT_FLAGS=("${JIT_FLAGS[@]}" -Xshare:auto)
     rm -f "$RUN/cold/app.jsa" "$RUN/cold/app.aotconf" "$RUN/cold/app.aot"
     # JDK 17's AppCDS refuses a class path with a non-empty directory: the test classes go in a jar
@@ -843,7 +845,7 @@ if [[ " $FIGURES " == *" 2 "* ]]; then
     settle
     rc=0; t0=$(now_ms)
     docker_run --platform linux/s390x -v "$M2:$M2:ro" -v "$H:$H:ro" -v "$RUN/warm:$RUN/warm" "${JRE_IMAGE[s390x]}" \
-        java -XX:TieredStopAtLevel=1 -XX:+UseG1GC -Xshare:auto "${JVM_ARGS_SPLIT[@]}" -cp "$HCP" bench.Bench \
+        java "${RUNTIME_JIT_FLAGS[@]}" -XX:+UseG1GC -Xshare:auto "${JVM_ARGS_SPLIT[@]}" -cp "$HCP" bench.Bench \
         "$RUN/warm/remote.events.tsv" "$RUN/warm/remote.err.tsv" bench.ColdPlain bench.Empty200Plain bench.Empty200Plain \
         >"$RUN/warm/remote.log" 2>&1 || rc=$?
     record warm.remote.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
@@ -941,16 +943,16 @@ if [[ " $FIGURES " == *" 6 "* ]]; then
         "$entry_after: $(qemu_version "${entry_after%% (flags*}" | sed 's/^$/its --version could not be read/')"
     log "  natively and on s390x: $(secs "$t0" "$(now_ms)") s (exit $rc)"
     [ $rc = 0 ] || { grep -v '^bench: sha256 ' "$RUN/cpu/host.log" | tail -n 20 | sed 's/^/    /' >&2; }
-    # For the breakdown: the native rounds again with the emulated JVM's JIT (C1 only, as the
-    # runtime's -XX:TieredStopAtLevel=1; no SHA-256 intrinsic, which the s390x JVM under QEMU lacks)
+    # For the breakdown: the native rounds again with the emulated JVM's JIT (the runtime's flags,
+    # RUNTIME_JIT_FLAGS; no SHA-256 intrinsic, which the s390x JVM under QEMU lacks)
     classes=()
     for i in $(seq 1 "$REPEATS"); do classes+=(bench.ShaPlain); done
     settle
     rc=0; t0=$(now_ms)
-    java -XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:-UseSHA256Intrinsics -cp "$HCP" bench.Bench "$RUN/cpu/c1.events.tsv" "$RUN/cpu/c1.err.tsv" \
+    java "${RUNTIME_JIT_FLAGS[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-UseSHA256Intrinsics -cp "$HCP" bench.Bench "$RUN/cpu/c1.events.tsv" "$RUN/cpu/c1.err.tsv" \
         "${classes[@]}" >"$RUN/cpu/c1.log" 2>&1 || rc=$?
     record cpu.c1.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
-    log "  natively with C1 and no SHA-256 intrinsic: $(secs "$t0" "$(now_ms)") s (exit $rc)"
+    log "  natively with the runtime's JIT and no SHA-256 intrinsic: $(secs "$t0" "$(now_ms)") s (exit $rc)"
 fi
 
 # ---- figure 7: a real third-party suite (opt-in) -------------------------------------------

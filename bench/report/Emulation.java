@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * the classes interleaved (cpu/host.events.tsv); each round timed by the host JUnit's test
  * duration. The digest and the JIT settings each round printed (cpu/host.log) show that both
  * sides hashed the same and how; cpu/c1.* is the native rounds again with the emulated JVM's
- * JIT (C1 only, no SHA intrinsic), for the breakdown; meta qemu_s390x says which QEMU ran it.
+ * JIT flags (bench/runtime-flags.sh, no SHA intrinsic), for the breakdown; meta qemu_s390x says which QEMU ran it.
  */
 final class Emulation {
 
@@ -114,8 +114,8 @@ final class Emulation {
                 + " (rounds: %s)", f("%.2f", nm), list(nat.seconds)));
         if (!c1.seconds.isEmpty()) {
             double cm = median(c1.seconds);
-            out.p(f("- natively again, with the emulated JVM's JIT (a host JVM with -XX:TieredStopAtLevel=1, C1 only, and"
-                    + " -XX:-UseSHA256Intrinsics):"
+            out.p(f("- natively again, with the emulated JVM's JIT (a host JVM with the runtime's JIT flags,"
+                    + " bench/runtime-flags.sh, and -XX:-UseSHA256Intrinsics):"
                     + " median %.2f s (rounds: %s); s390x / this: %.1fx, the emulator's own share of the ratio", cm,
                     list(c1.seconds), em / cm));
         }
@@ -128,8 +128,8 @@ final class Emulation {
                     + " runs before did not leave one): those rounds shared the CPUs with it");
         }
         out.p("\nThe row's ratio is what a user sees: the host JVM compiles the hashing with C2 and its SHA-256"
-                + " intrinsic (the CPU's SHA instructions where it has them), the emulated runtime with C1 only (its"
-                + " -XX:TieredStopAtLevel=1), and its JVM has no SHA-256 intrinsic under QEMU (bench/qemu-versions.sh reads"
+                + " intrinsic (the CPU's SHA instructions where it has them), the emulated runtime with its own JIT"
+                + " flags (C2 held back: bench/runtime-flags.sh), and its JVM has no SHA-256 intrinsic under QEMU (bench/qemu-versions.sh reads"
                 + " UseSHA256Intrinsics=false there). The first round of each side includes compiling the hashing code.");
         qemuVersions(run, out, version);
     }
@@ -161,7 +161,7 @@ final class Emulation {
             String[] sha = cols[2].trim().split("\\s+");
             if (s390x && head[head.length - 1].equals(mm) && sha.length == 4) {
                 out.p(f("\nFor comparison, bench/qemu-versions.sh's SHA-256 over the same 64 MiB on s390x with QEMU %s"
-                        + " (%s; a whole `java` run each, JVM start included, the runtime's flags -XX:TieredStopAtLevel=1 on"
+                        + " (%s; a whole `java` run each, JVM start included, the JVM flags that file names on"
                         + " both sides): %sx the host's JVM in wall time, %sx in CPU time.", mm,
                         "results/" + Path.of(file).getFileName() + when(lines.get(0)), sha[1], sha[3]));
                 return;

@@ -21,6 +21,7 @@ import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * How a runtime's JVM is set up like the build's test JVM (Surefire's fork), from what this JVM
@@ -78,12 +79,25 @@ final class JvmSetup {
     static final String CLASS_DIR_OPTIONS = "rw,exec,nosuid,nodev";
 
     /**
-     * The runtime JVM's own flags, whatever the host's: C1 only (start-up speed under emulation),
-     * {@code vfork} for child processes (under QEMU), the agent's mark. (The JDK's class-data sharing
-     * is on by default; an {@code -Xshare} option here would make the JVM refuse an AOT cache.)
+     * The runtime JVM's JIT: tiered, with C2 held back until a method is 10 times as hot as the
+     * JVM's default asks (its four tier-4 thresholds). Under emulation a C2 compilation costs the
+     * test run the CPU it runs on, so C2 only for the code a long CPU-bound test keeps running. C1
+     * only ({@code -XX:TieredStopAtLevel=1}) reaches a first result about a second sooner, but made
+     * Commons Text's suite 44% slower; the JVM's own thresholds made short runs twice as slow
+     * (README, Performance: "The JIT").
+     * A user's {@code -XX:TieredStopAtLevel=1} in {@code multiarch.jvm.args} comes later and wins.
      */
-    static final List<String> BASE_FLAGS = List.of("-XX:TieredStopAtLevel=1",
-            "-Djdk.lang.Process.launchMechanism=vfork", "-Dmultiarch.agent=true");
+    static final List<String> JIT_FLAGS = List.of("-XX:TieredStopAtLevel=4", "-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000",
+            "-XX:Tier4BackEdgeThreshold=400000");
+
+    /**
+     * The runtime JVM's own flags, whatever the host's: {@link #JIT_FLAGS}, {@code vfork} for child
+     * processes (under QEMU), the agent's mark. (The JDK's class-data sharing is on by default; an
+     * {@code -Xshare} option here would make the JVM refuse an AOT cache.)
+     */
+    static final List<String> BASE_FLAGS = Stream.concat(JIT_FLAGS.stream(),
+            Stream.of("-Djdk.lang.Process.launchMechanism=vfork", "-Dmultiarch.agent=true")).toList();
 
     /** Property prefixes that are not carried: the JVM's own, the machine's, Surefire's, JUnit's and this extension's settings. */
     static final List<String> PROPERTY_PREFIXES_KEPT_BACK = List.of("java.", "jdk.", "sun.", "os.", "surefire.",

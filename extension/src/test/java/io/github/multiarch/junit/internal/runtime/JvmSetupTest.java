@@ -137,6 +137,18 @@ class JvmSetupTest {
     }
 
     @Test
+    void theBenchmarksBaselinesRunWithTheRuntimesJitFlags() throws IOException {
+        // bench/runtime-flags.sh gives bench/run.sh's and bench/qemu-versions.sh's baselines the runtime's JIT
+        String script = Files.readString(Path.of("..", "bench", "runtime-flags.sh"));
+        int start = script.indexOf("RUNTIME_JIT_FLAGS=(");
+        assertThat(start).as("RUNTIME_JIT_FLAGS in bench/runtime-flags.sh").isNotNegative();
+        String array = script.substring(start + "RUNTIME_JIT_FLAGS=(".length(), script.indexOf(')', start));
+
+        assertThat(List.of(array.trim().split("\\s+"))).isEqualTo(JvmSetup.JIT_FLAGS);
+        assertThat(JvmSetup.BASE_FLAGS).startsWith(JvmSetup.JIT_FLAGS.toArray(String[]::new));
+    }
+
+    @Test
     void multiarchJvmArgsComeLastAndReplaceTheHostsHeapOrCollector() {
         JvmSetup setup = JvmSetup.of(host(module, "/tmp"), List.of(jar),
                 JvmSetup.parseArgs("-Xmx200m -XX:+UseSerialGC"), false, List.of());
