@@ -294,16 +294,16 @@ run_leg() { # run_leg LEG [mvn options]: `mvn test`, timed; the reports kept in 
 }
 run_leg native
 ext_before=$(jar_digest "$EXT_JAR" | sha256sum)
-# shellcheck disable=SC2086
-# The class-data archive is made by a project's first run and used from its second on (it is
-# keyed by the class path, which is this work copy's): an untimed run of one small class first,
-# as a user's earlier `mvn test` would, then its training is waited for (up to 15 min).
+# The remote leg's options (REAL_SUITE_REMOTE_OPTS, above).
 REMOTE_OPTS=()
 if [[ ${REAL_SUITE_REMOTE_OPTS:-} == *$'\n'* ]]; then
     while IFS= read -r remote_opt; do [ -z "$remote_opt" ] || REMOTE_OPTS+=("$remote_opt"); done <<<"$REAL_SUITE_REMOTE_OPTS"
 else
     read -ra REMOTE_OPTS <<<"${REAL_SUITE_REMOTE_OPTS:-}"
 fi
+# The class-data archive is made by a project's first run and used from its second on (it is
+# keyed by the class path, which is this work copy's): an untimed run of one small class first,
+# as a user's earlier `mvn test` would, then its training is waited for (up to 15 min).
 if [ "${REAL_SUITE_WARM:-1}" = 1 ]; then
     log "$ARCH: an untimed run of one class first (makes the class-data archive of this class path)"
     (cd "$WORK/$ARCH/$SUITE_DIR" && "${MVN[@]}" "${SKIPS[@]}" "${JUNIT_OPTS[@]}" -Dmaven.test.failure.ignore=true \

@@ -949,9 +949,9 @@ if [[ " $FIGURES " == *" 6 "* ]]; then
     for i in $(seq 1 "$REPEATS"); do classes+=(bench.ShaPlain); done
     settle
     rc=0; t0=$(now_ms)
-    java "${RUNTIME_JIT_FLAGS[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-UseSHA256Intrinsics -cp "$HCP" bench.Bench "$RUN/cpu/c1.events.tsv" "$RUN/cpu/c1.err.tsv" \
-        "${classes[@]}" >"$RUN/cpu/c1.log" 2>&1 || rc=$?
-    record cpu.c1.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
+    java "${RUNTIME_JIT_FLAGS[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-UseSHA256Intrinsics -cp "$HCP" bench.Bench "$RUN/cpu/jit.events.tsv" "$RUN/cpu/jit.err.tsv" \
+        "${classes[@]}" >"$RUN/cpu/jit.log" 2>&1 || rc=$?
+    record cpu.jit.jvm "$(secs "$t0" "$(now_ms)")" $rc "$t0"
     log "  natively with the runtime's JIT and no SHA-256 intrinsic: $(secs "$t0" "$(now_ms)") s (exit $rc)"
 fi
 

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * repetitions per class) in bench.ShaS390x against bench.ShaPlain natively in the same host JVM,
  * the classes interleaved (cpu/host.events.tsv); each round timed by the host JUnit's test
  * duration. The digest and the JIT settings each round printed (cpu/host.log) show that both
- * sides hashed the same and how; cpu/c1.* is the native rounds again with the emulated JVM's
+ * sides hashed the same and how; cpu/jit.* is the native rounds again with the emulated JVM's
  * JIT flags (bench/runtime-flags.sh, no SHA intrinsic), for the breakdown; meta qemu_s390x says which QEMU ran it.
  */
 final class Emulation {
@@ -69,14 +69,14 @@ final class Emulation {
         String label = "6. emulation efficiency, SHA-256 of 64 MiB, s390x on "
                 + (version == null ? "QEMU (version not read)" : "QEMU " + version);
         Events e = run.events("cpu/host.events.tsv");
-        Rounds emu = rounds(e, true), nat = rounds(e, false), c1 = rounds(run.events("cpu/c1.events.tsv"), false);
+        Rounds emu = rounds(e, true), nat = rounds(e, false), ref = rounds(run.events("cpu/jit.events.tsv"), false);
         // every digest printed, per os.arch, and the JIT settings each side ran under
         Map<String, TreeSet<String>> digests = new TreeMap<>(), jit = new TreeMap<>();
-        for (String file : List.of("cpu/host.log", "cpu/c1.log")) {
+        for (String file : List.of("cpu/host.log", "cpu/jit.log")) {
             for (String line : run.lines(file)) {
                 Matcher m = SHA.matcher(line);
                 if (m.find()) {
-                    String side = m.group(2) + (file.equals("cpu/c1.log") ? " (the reference run with C1)" : "");
+                    String side = m.group(2) + (file.equals("cpu/jit.log") ? " (the reference run with the runtime's JIT flags)" : "");
                     digests.computeIfAbsent(side, k -> new TreeSet<>()).add(m.group(1));
                     jit.computeIfAbsent(side, k -> new TreeSet<>()).add(f("java %s, TieredStopAtLevel=%s, UseSHA=%s,"
                             + " UseSHA256Intrinsics=%s", m.group(3), m.group(4), m.group(5), m.group(6)));
@@ -112,12 +112,12 @@ final class Emulation {
                 + " (rounds in order: %s)", f("%.2f", em), list(emu.seconds)));
         out.p(f("- natively, the same test in a plain class of the same host JVM, the classes interleaved: median %s s"
                 + " (rounds: %s)", f("%.2f", nm), list(nat.seconds)));
-        if (!c1.seconds.isEmpty()) {
-            double cm = median(c1.seconds);
+        if (!ref.seconds.isEmpty()) {
+            double cm = median(ref.seconds);
             out.p(f("- natively again, with the emulated JVM's JIT (a host JVM with the runtime's JIT flags,"
                     + " bench/runtime-flags.sh, and -XX:-UseSHA256Intrinsics):"
                     + " median %.2f s (rounds: %s); s390x / this: %.1fx, the emulator's own share of the ratio", cm,
-                    list(c1.seconds), em / cm));
+                    list(ref.seconds), em / cm));
         }
         digests.forEach((side, d) -> out.p(f("- %s printed the digest %s (%s; UseSHA256Intrinsics is diagnostic: \"?\""
                 + " where not unlocked)", side, String.join(", ", d), String.join("; ", jit.get(side)))));
